@@ -1,0 +1,76 @@
+"""The professional mesotherapy shop: ``create_app`` builds the Flask application.
+
+No I/O and no migrations here: the schema comes from ``flask db upgrade``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shop.config import ROOT, BaseConfig, ConfigError, config_class
+from shop.extensions import bootstrap, cache, csrf, db, limiter, migrate
+
+__all__ = ["create_app", "ConfigError"]
+
+
+def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -> Flask:
+    """Build the app from a config class (or its name, or ``SHOP_ENV``) plus overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    cls = config if isinstance(config, type) else config_class(config)
+    app.config.from_object(cls)
+    app.config.update(cls.load_environment())
+    app.config.update(overrides)
+    cls.validate(app.config)
+    app.config["SHOP_ENV"] = cls.ENV_NAME
+
+    if app.config.get("PROXY_COUNT"):
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from shop.errors import register_error_handlers
+    from shop.security import register_security_headers
+    from shop.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+    from shop.cli import shop_cli
+
+    app.cli.add_command(shop_cli)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from shop import database
+
+    db.init_app(app)
+    database.configure_engines(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shop.api import bp as api_bp
+    from shop.catalog import bp as catalog_bp
+    from shop.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # Importing the models registers every table with the metadata Alembic compares.
+    from shop import models  # noqa: F401

@@ -1,0 +1,105 @@
+"""The shop's error type and the handlers that turn errors into pages or JSON.
+
+Services raise a ``ShopError`` subclass with a machine-readable code; views
+let it travel. Under ``/api`` every error is JSON
+(``{"error": {"code", "message"}}``), never an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from shop.extensions import db
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+class ShopError(Exception):
+    """A refusal the user can understand: ``code`` for programs, ``message`` for people."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, {self.message!r})"
+
+
+class NotFoundError(ShopError):
+    status = 404
+
+    def __init__(self, message: str, code: str = "not_found") -> None:
+        super().__init__(code, message)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+# Codes for the HTTP errors werkzeug raises, as the API names them.
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def json_error(status: int, code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def _html_error(status: int, title: str, message: str) -> tuple[str, int]:
+    template = "errors/404.html" if status == 404 else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def handle_shop_error(error: ShopError):
+    if is_api_request():
+        return json_error(error.status, error.code, error.message)
+    return _html_error(error.status, "Not found" if error.status == 404 else "Sorry", error.message)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if is_api_request():
+        code = HTTP_CODES.get(status, "http_error")
+        response = json_error(status, code, error.description or error.name)
+        # Keep Allow on 405 and Retry-After on 429.
+        for header in ("Allow", "Retry-After"):
+            if error.get_response().headers.get(header):
+                response.headers[header] = error.get_response().headers[header]
+        return response
+    return _html_error(status, error.name, error.description or error.name)
+
+
+def handle_unexpected_error(error: Exception):
+    # A half-done transaction must not leak into the next request on this connection.
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if is_api_request():
+        return json_error(500, "internal_error", "The server failed to answer this request.")
+    return _html_error(
+        500, "Something went wrong", "The server failed to answer. Nothing was changed; try again."
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ShopError, handle_shop_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected_error)
