@@ -1,0 +1,209 @@
+"""Catalogue models: brands, ingredients, indications, products and their links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.catalog.enums import (
+    ConcentrationUnit,
+    IngredientKind,
+    ProductForm,
+    Profession,
+    TreatmentArea,
+)
+from shop.database import UTCDateTime, utcnow
+from shop.extensions import db
+
+product_indications = Table(
+    "product_indications",
+    db.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("indication_id", ForeignKey("indications.id", ondelete="RESTRICT"), primary_key=True),
+    # The primary key serves "indications of a product"; this serves the filter.
+    Index("ix_product_indications_indication_product", "indication_id", "product_id"),
+)
+
+
+class Brand(db.Model):
+    __tablename__ = "brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str | None] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    products: Mapped[list[Product]] = relationship(back_populates="brand")
+
+    def __repr__(self) -> str:
+        return f"<Brand {self.slug}>"
+
+
+class Ingredient(db.Model):
+    __tablename__ = "ingredients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[IngredientKind] = mapped_column(String(32), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<Ingredient {self.slug}>"
+
+
+class Indication(db.Model):
+    __tablename__ = "indications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area: Mapped[TreatmentArea] = mapped_column(String(32), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<Indication {self.slug}>"
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("units_per_pack >= 1", name="units_per_pack_positive"),
+        CheckConstraint("volume_ml > 0", name="volume_positive"),
+        CheckConstraint("length(currency) = 3", name="currency_iso_code"),
+        # One index per sort order of the active catalogue.
+        Index("ix_products_active_name", "is_active", "name"),
+        Index("ix_products_active_price", "is_active", "price_cents"),
+        Index("ix_products_active_created", "is_active", "created_at"),
+        # Free-text search uses LIKE '%word%'; trigrams make that indexable on PostgreSQL.
+        Index(
+            "ix_products_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="RESTRICT"), index=True)
+    form: Mapped[ProductForm] = mapped_column(String(32))
+    volume_ml: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    units_per_pack: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    description: Mapped[str] = mapped_column(Text, default="")
+    contraindications: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Normalised copies for search (lower case, no accents), kept by services.refresh_search_text.
+    search_name: Mapped[str] = mapped_column(Text, default="")
+    search_keywords: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    brand: Mapped[Brand] = relationship(back_populates="products")
+    composition: Mapped[list[ProductIngredient]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductIngredient.position",
+    )
+    indications: Mapped[list[Indication]] = relationship(
+        secondary=product_indications, order_by="Indication.name"
+    )
+    profession_links: Mapped[list[ProductProfession]] = relationship(
+        cascade="all, delete-orphan", order_by="ProductProfession.profession"
+    )
+
+    @property
+    def professions(self) -> list[Profession]:
+        allowed = {link.profession for link in self.profession_links}
+        return [profession for profession in Profession if profession in allowed]
+
+    @property
+    def areas(self) -> list[TreatmentArea]:
+        seen = {TreatmentArea(indication.area) for indication in self.indications}
+        return [area for area in TreatmentArea if area in seen]
+
+    def __repr__(self) -> str:
+        return f"<Product {self.sku}>"
+
+
+class ProductIngredient(db.Model):
+    """One line of a product's composition, with its concentration where it is disclosed."""
+
+    __tablename__ = "product_ingredients"
+    __table_args__ = (
+        Index("ix_product_ingredients_ingredient_product", "ingredient_id", "product_id"),
+        CheckConstraint(
+            "(concentration_value IS NULL) = (concentration_unit IS NULL)",
+            name="concentration_value_with_unit",
+        ),
+        CheckConstraint(
+            "concentration_value IS NULL OR concentration_value > 0",
+            name="concentration_positive",
+        ),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    ingredient_id: Mapped[int] = mapped_column(
+        ForeignKey("ingredients.id", ondelete="RESTRICT"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    concentration_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    concentration_unit: Mapped[ConcentrationUnit | None] = mapped_column(String(8))
+
+    product: Mapped[Product] = relationship(back_populates="composition")
+    ingredient: Mapped[Ingredient] = relationship()
+
+    @property
+    def concentration(self) -> str | None:
+        """'20 mg/ml', '0.5 %'; None where the maker does not disclose it."""
+        if self.concentration_value is None or self.concentration_unit is None:
+            return None
+        value = format(self.concentration_value.normalize(), "f")
+        return f"{value} {self.concentration_unit}"
+
+
+class ProductProfession(db.Model):
+    """A profession allowed to buy the product."""
+
+    __tablename__ = "product_professions"
+    __table_args__ = (
+        Index("ix_product_professions_profession_product", "profession", "product_id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    profession: Mapped[Profession] = mapped_column(String(32), primary_key=True)
+
+
+class CatalogState(db.Model):
+    """One row whose token changes with every catalogue change; cache keys carry it."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,342 @@
+"""The demo catalogue: ``flask shop seed-demo``.
+
+Idempotent: whatever is already there (found by slug, SKU or lot number) is
+left as it is, so a second run changes nothing and an administrator's edits to
+demo products survive. ``--products N`` adds generated products, numbered, so
+that asking for the same N again adds nothing either.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from shop.catalog import demo_data
+from shop.catalog.cache import bump_token
+from shop.catalog.enums import ConcentrationUnit, Profession
+from shop.catalog.models import (
+    Brand,
+    Indication,
+    Ingredient,
+    Product,
+    ProductIngredient,
+    ProductProfession,
+    product_indications,
+)
+from shop.catalog.services import (
+    CompositionLine,
+    create_brand,
+    create_indication,
+    create_ingredient,
+    create_product,
+    find_brand,
+    find_indication,
+    find_ingredient,
+    find_product_by_sku,
+    search_fields,
+)
+from shop.database import utcnow
+from shop.extensions import db
+from shop.inventory.enums import MovementKind
+from shop.inventory.models import StockLot, StockMovement
+from shop.inventory.services import receive_stock
+
+GENERATED_SKU_PREFIX = "GEN-"
+
+
+@dataclass
+class SeedReport:
+    brands: int = 0
+    ingredients: int = 0
+    indications: int = 0
+    products: int = 0
+    lots: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"added {self.brands} brands, {self.ingredients} ingredients, {self.indications} indications, "
+            f"{self.products} products, {self.lots} stock lots"
+        )
+
+
+def seed_demo(*, today: date | None = None) -> SeedReport:
+    """Add whatever of the demo catalogue is missing."""
+    today = today or utcnow().date()
+    report = SeedReport()
+    brands: dict[str, Brand] = {}
+    for data in demo_data.BRANDS:
+        brand = find_brand(data["slug"])
+        if brand is None:
+            brand = create_brand(**data)
+            report.brands += 1
+        brands[data["slug"]] = brand
+    ingredients: dict[str, Ingredient] = {}
+    for data in demo_data.INGREDIENTS:
+        ingredient = find_ingredient(data["slug"])
+        if ingredient is None:
+            ingredient = create_ingredient(**data)
+            report.ingredients += 1
+        ingredients[data["slug"]] = ingredient
+    indications: dict[str, Indication] = {}
+    for data in demo_data.INDICATIONS:
+        indication = find_indication(data["slug"])
+        if indication is None:
+            indication = create_indication(**data)
+            report.indications += 1
+        indications[data["slug"]] = indication
+
+    for data in demo_data.PRODUCTS:
+        product = find_product_by_sku(data["sku"])
+        if product is None:
+            product = create_product(
+                sku=data["sku"],
+                slug=data["slug"],
+                name=data["name"],
+                brand=brands[data["brand"]],
+                form=data["form"],
+                volume_ml=Decimal(data["volume_ml"]),
+                units_per_pack=data["units_per_pack"],
+                price_cents=data["price_cents"],
+                currency=data["currency"],
+                description=data["description"],
+                contraindications=data["contraindications"],
+                composition=[
+                    CompositionLine(
+                        ingredients[slug],
+                        Decimal(value) if value is not None else None,
+                        ConcentrationUnit(unit) if unit is not None else None,
+                    )
+                    for slug, value, unit in data["ingredients"]
+                ],
+                indications=[indications[slug] for slug in data["indications"]],
+                professions=data["professions"],
+                is_active=data["active"],
+            )
+            report.products += 1
+        report.lots += _seed_lots(product, data["stock"], today)
+    return report
+
+
+def _seed_lots(product: Product, lots: list[tuple[str, int, int]], today: date) -> int:
+    known = set(
+        db.session.scalars(select(StockLot.lot_number).where(StockLot.product_id == product.id))
+    )
+    added = 0
+    for lot_number, days_to_expiry, quantity in lots:
+        if lot_number in known:
+            continue
+        expires_on = today + timedelta(days=days_to_expiry)
+        # A lot that has expired by now was received while it was still good.
+        received_on = min(today, expires_on - timedelta(days=365))
+        receive_stock(
+            product,
+            lot_number=lot_number,
+            expires_on=expires_on,
+            quantity=quantity,
+            note="demo stock",
+            on=received_on,
+        )
+        added += 1
+    return added
+
+
+# Generated products, for benchmarks ----------------------------------------
+
+# Product lines: a name, the ingredients they draw from, and the indications they treat.
+_LINES = [
+    ("Hydra Boost", ["hyaluronic", "vitamin", "amino"], ["dehydration", "fine-lines", "dull"]),
+    (
+        "Revita Complex",
+        ["hyaluronic", "vitamin", "amino", "mineral", "nucleotide"],
+        ["fine-lines", "elasticity", "dull"],
+    ),
+    ("Clarify", ["zinc", "organic-acid", "vitamin"], ["acne", "texture", "scars"]),
+    ("Bright Tone", ["vitamin", "organic-acid", "glutathione"], ["pigment", "dull"]),
+    ("Eye Contour", ["hyaluronic", "peptide", "caffeine"], ["dark-circles", "fine-lines"]),
+    ("Densify Hair", ["biotin", "peptide", "vitamin", "mineral", "plant"], ["hair"]),
+    ("Lipo Contour", ["lipolytic", "phospholipid", "caffeine", "carnitine"], ["fat", "cellulite"]),
+    ("Drain Body", ["plant", "caffeine", "silicon"], ["cellulite", "fat"]),
+    ("Firm Neck", ["hyaluronic", "peptide", "silicon"], ["neck", "laxity"]),
+    ("Poly Renew", ["nucleotide", "hyaluronic"], ["elasticity", "scars", "laxity"]),
+]
+_SIZES = [
+    ("vial", "5", 10),
+    ("vial", "10", 5),
+    ("ampoule", "2", 20),
+    ("ampoule", "5", 10),
+    ("prefilled-syringe", "2", 1),
+]
+_PROFESSIONS = [p.value for p in Profession]
+
+
+def _pick(pool: list, rng: random.Random, low: int, high: int) -> list:
+    return rng.sample(pool, k=min(len(pool), rng.randint(low, high)))
+
+
+def _matching(items: list, keys: list[str], *attrs: str) -> list:
+    """The items whose slug (or kind, or area) contains one of the keys."""
+    found = [
+        item
+        for item in items
+        if any(key in " ".join(str(getattr(item, attr)) for attr in attrs) for key in keys)
+    ]
+    return found or items
+
+
+def seed_generated_products(count: int) -> int:
+    """Make sure ``count`` generated products exist (beside the demo ones); returns how many were added."""
+    if count <= 0:
+        return 0
+    existing = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Product)
+            .where(Product.sku.like(f"{GENERATED_SKU_PREFIX}%"))
+        )
+        or 0
+    )
+    if existing >= count:
+        return 0
+    brands = list(db.session.scalars(select(Brand).order_by(Brand.id)))
+    ingredients = list(db.session.scalars(select(Ingredient).order_by(Ingredient.id)))
+    indications = list(db.session.scalars(select(Indication).order_by(Indication.id)))
+    if not (brands and ingredients and indications):
+        raise RuntimeError("seed the demo catalogue first: generated products reuse its vocabulary")
+
+    now = utcnow()
+    today = now.date()
+    added = 0
+    batch = 1000
+    for start in range(existing + 1, count + 1, batch):
+        numbers = range(start, min(count, start + batch - 1) + 1)
+        rows, compositions, links, professions, stock = [], {}, {}, {}, {}
+        for number in numbers:
+            rng = random.Random(number)
+            line_name, ingredient_keys, indication_keys = _LINES[number % len(_LINES)]
+            brand = brands[number % len(brands)]
+            chosen_ingredients = _pick(
+                _matching(ingredients, ingredient_keys, "slug", "kind"), rng, 2, 6
+            )
+            chosen_indications = _pick(
+                _matching(indications, indication_keys, "slug", "area"), rng, 1, 3
+            )
+            form, volume, units = rng.choice(_SIZES)
+            name = f"{brand.name.split()[0]} {line_name} {number}"
+            sku = f"{GENERATED_SKU_PREFIX}{number:06d}"
+            description = (
+                f"{line_name} formula number {number} by {brand.name}: "
+                f"{', '.join(i.name for i in chosen_ingredients)}. Generated for load tests."
+            )
+            rows.append(
+                {
+                    "sku": sku,
+                    "slug": f"generated-{number:06d}",
+                    "name": name,
+                    "brand_id": brand.id,
+                    "form": form,
+                    "volume_ml": Decimal(volume),
+                    "units_per_pack": units,
+                    "price_cents": rng.randrange(4500, 42000, 10),
+                    "currency": "EUR",
+                    "description": description,
+                    "contraindications": "Pregnancy and breastfeeding; known allergy to a component.",
+                    "is_active": rng.random() > 0.02,
+                    "created_at": now - timedelta(minutes=number),
+                    "updated_at": now,
+                    **search_fields(
+                        name=name,
+                        brand_name=brand.name,
+                        description=description,
+                        ingredient_names=[i.name for i in chosen_ingredients],
+                        indication_names=[i.name for i in chosen_indications],
+                    ),
+                }
+            )
+            compositions[sku] = [
+                (ingredient.id, position, rng.choice([None, Decimal(rng.randint(1, 40))]))
+                for position, ingredient in enumerate(chosen_ingredients)
+            ]
+            links[sku] = [indication.id for indication in chosen_indications]
+            professions[sku] = _pick(_PROFESSIONS, rng, 2, 5)
+            stock[sku] = rng.choice([0, 5, 40, 120])
+
+        ids = dict(
+            (sku, product_id)
+            for product_id, sku in db.session.execute(
+                insert(Product).returning(Product.id, Product.sku, sort_by_parameter_order=True),
+                rows,
+            )
+        )
+        db.session.execute(
+            insert(ProductIngredient),
+            [
+                {
+                    "product_id": ids[sku],
+                    "ingredient_id": ingredient_id,
+                    "position": position,
+                    "concentration_value": value,
+                    "concentration_unit": ConcentrationUnit.MG_PER_ML.value
+                    if value is not None
+                    else None,
+                }
+                for sku, lines in compositions.items()
+                for ingredient_id, position, value in lines
+            ],
+        )
+        db.session.execute(
+            insert(product_indications),
+            [
+                {"product_id": ids[sku], "indication_id": i}
+                for sku, items in links.items()
+                for i in items
+            ],
+        )
+        db.session.execute(
+            insert(ProductProfession),
+            [
+                {"product_id": ids[sku], "profession": p}
+                for sku, items in professions.items()
+                for p in items
+            ],
+        )
+        lots = [
+            {
+                "product_id": ids[sku],
+                "lot_number": f"G{ids[sku]:07d}A",
+                "expires_on": today + timedelta(days=365),
+                "quantity_on_hand": quantity,
+                "received_at": now,
+            }
+            for sku, quantity in stock.items()
+            if quantity
+        ]
+        if lots:
+            lot_ids = db.session.execute(
+                insert(StockLot).returning(
+                    StockLot.id, StockLot.quantity_on_hand, sort_by_parameter_order=True
+                ),
+                lots,
+            ).all()
+            db.session.execute(
+                insert(StockMovement),
+                [
+                    {
+                        "lot_id": lot_id,
+                        "kind": MovementKind.RECEIPT.value,
+                        "quantity": quantity,
+                        "on_hand_after": quantity,
+                        "note": "generated stock",
+                        "created_at": now,
+                    }
+                    for lot_id, quantity in lot_ids
+                ],
+            )
+        added += len(rows)
+    # Bulk inserts bypass the ORM's flush, so the catalogue's cache token is moved here.
+    bump_token(db.session)
+    db.session.flush()
+    return added

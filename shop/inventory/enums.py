@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from shop.catalog.enums import LabelledEnum
+
+
+class MovementKind(LabelledEnum):
+    RECEIPT = "receipt", "Receipt"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    RESERVATION = "reservation", "Reservation"
+    RELEASE = "release", "Release"
+    SALE = "sale", "Sale"
+    RETURN = "return", "Return"

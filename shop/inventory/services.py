@@ -1,0 +1,114 @@
+"""Stock rules: receiving lots, and what can be sold now.
+
+Services flush and never commit; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from shop.catalog.models import Product
+from shop.database import utcnow
+from shop.extensions import db
+from shop.inventory.enums import MovementKind
+from shop.inventory.errors import InventoryError
+from shop.inventory.models import StockLot, StockMovement
+
+_LOT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Availability:
+    quantity: int
+    earliest_expiry: date | None
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def receive_stock(
+    product: Product,
+    *,
+    lot_number: str,
+    expires_on: date,
+    quantity: int,
+    note: str = "",
+    on: date | None = None,
+) -> StockLot:
+    """Book a receipt of ``quantity`` packs of one lot; a known lot is topped up.
+
+    A lot that has already expired is refused: it could never be sold.
+    """
+    lot_number = lot_number.strip()
+    if not _LOT_NUMBER.match(lot_number):
+        raise InventoryError(
+            InventoryError.INVALID_LOT,
+            "a lot number is 1 to 40 letters, digits, dots, slashes or dashes",
+        )
+    if quantity <= 0:
+        raise InventoryError(InventoryError.INVALID_QUANTITY, "a receipt adds at least one pack")
+    if expires_on <= (on or today()):
+        raise InventoryError(
+            InventoryError.LOT_EXPIRED, f"lot {lot_number} expired on {expires_on}"
+        )
+
+    lot = db.session.scalar(
+        select(StockLot)
+        .where(StockLot.product_id == product.id, StockLot.lot_number == lot_number)
+        .with_for_update()
+    )
+    if lot is None:
+        lot = StockLot(
+            product=product, lot_number=lot_number, expires_on=expires_on, quantity_on_hand=0
+        )
+        db.session.add(lot)
+    elif lot.expires_on != expires_on:
+        raise InventoryError(
+            InventoryError.LOT_CONFLICT,
+            f"lot {lot_number} is on file with expiry {lot.expires_on}, not {expires_on}",
+        )
+    lot.quantity_on_hand += quantity
+    db.session.add(
+        StockMovement(
+            lot=lot,
+            kind=MovementKind.RECEIPT,
+            quantity=quantity,
+            on_hand_after=lot.quantity_on_hand,
+            note=note,
+        )
+    )
+    db.session.flush()
+    return lot
+
+
+def availability_for(
+    product_ids: Iterable[int], *, on: date | None = None
+) -> dict[int, Availability]:
+    """Sellable packs per product (lots not yet expired), in one statement.
+
+    Products with nothing sellable are present with quantity 0.
+    """
+    ids = list(dict.fromkeys(product_ids))
+    result = {product_id: Availability(0, None) for product_id in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        select(
+            StockLot.product_id, func.sum(StockLot.quantity_on_hand), func.min(StockLot.expires_on)
+        )
+        .where(
+            StockLot.product_id.in_(ids),
+            StockLot.expires_on > (on or today()),
+            StockLot.quantity_on_hand > 0,
+        )
+        .group_by(StockLot.product_id)
+    ).all()
+    for product_id, quantity, earliest in rows:
+        result[product_id] = Availability(int(quantity), earliest)
+    return result
