@@ -1,0 +1,316 @@
+"""What the catalogue's pages show, prepared once and cached with the catalogue.
+
+Everything a template touches is computed here, URLs and formatted prices
+included, so rendering a cached page costs no query and no URL building.
+Stock is the exception: it moves with every order, so pages read it live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from flask import current_app, url_for
+
+from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
+from shop.catalog.listing import CatalogPage, FacetValue, ProductSummary
+from shop.catalog.models import Product
+from shop.catalog.query import FILTER_GROUPS, CatalogQuery
+from shop.templating import format_money, format_pack
+
+GROUP_TITLES = {
+    "area": "Treatment area",
+    "indication": "Indication",
+    "ingredient": "Ingredient",
+    "brand": "Brand",
+}
+GROUP_NOUNS = {
+    "area": "area",
+    "indication": "indication",
+    "ingredient": "ingredient",
+    "brand": "brand",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    name: str
+    url: str
+    brand_name: str
+    pack: str
+    price: str
+    ingredients: tuple[str, ...]
+    more_ingredients: int
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+    url: str  # toggles the value
+    disabled: bool
+    section: str = ""  # indications are shown by area, ingredients by kind
+
+
+@dataclass(frozen=True)
+class FacetBlock:
+    group: str
+    title: str
+    links: tuple[FacetLink, ...]
+    selected_count: int
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str | None
+    current: bool = False
+
+
+@dataclass
+class ListingView:
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    q: str
+    sort: str
+    cards: list[Card]
+    facets: list[FacetBlock]
+    chips: list[Chip]
+    clear_url: str | None
+    pagination: list[PageLink]
+    prev_url: str | None
+    next_url: str | None
+    last_page_url: str
+    hidden_fields: list[tuple[str, str]]  # the state a search or sort form carries along
+    sort_choices: list[tuple[str, str]]
+    unknown: list[str] = field(default_factory=list)
+    first_item: int = 0
+    last_item: int = 0
+
+
+class UrlBuilder:
+    """Builds catalogue URLs by string, without url_for per link."""
+
+    def __init__(self) -> None:
+        self.list_path = url_for("catalog.product_list")
+        self.detail_prefix = url_for("catalog.product_detail", slug="x")[:-1]
+        self.default_per_page = current_app.config["CATALOG_PER_PAGE"]
+
+    def base_query(self) -> CatalogQuery:
+        """The whole catalogue, first page, default page size."""
+        return CatalogQuery(per_page=self.default_per_page)
+
+    def listing(self, query: CatalogQuery) -> str:
+        params = query.to_params(default_per_page=self.default_per_page)
+        return f"{self.list_path}?{urlencode(params)}" if params else self.list_path
+
+    def product(self, slug: str) -> str:
+        return self.detail_prefix + quote(slug)
+
+
+def card(summary: ProductSummary, urls: UrlBuilder, *, shown_ingredients: int = 4) -> Card:
+    names = tuple(line.name for line in summary.ingredients)
+    return Card(
+        id=summary.id,
+        name=summary.name,
+        url=urls.product(summary.slug),
+        brand_name=summary.brand_name,
+        pack=format_pack(summary.units_per_pack, summary.volume_ml, summary.form),
+        price=format_money(summary.price_cents, summary.currency),
+        ingredients=names[:shown_ingredients],
+        more_ingredients=max(0, len(names) - shown_ingredients),
+        areas=tuple(TreatmentArea(area).label for area in summary.areas),
+    )
+
+
+def _section(group: str, value: FacetValue) -> str:
+    if group == "indication" and value.extra:
+        return TreatmentArea(value.extra).label
+    if group == "ingredient" and value.extra:
+        return IngredientKind(value.extra).label
+    return ""
+
+
+def _facet_block(
+    group: str, values: list[FacetValue], query: CatalogQuery, urls: UrlBuilder
+) -> FacetBlock:
+    links = [
+        FacetLink(
+            slug=value.slug,
+            name=value.name,
+            count=value.count,
+            selected=value.selected,
+            url=urls.listing(query.toggled(group, value.slug)),
+            # A selected value stays clickable so it can be switched off.
+            disabled=value.count == 0 and not value.selected,
+            section=_section(group, value),
+        )
+        for value in values
+    ]
+    if group == "indication":
+        order = {area.label: index for index, area in enumerate(TreatmentArea)}
+        links.sort(key=lambda link: (order.get(link.section, 99), link.name))
+    elif group == "ingredient":
+        order = {kind.label: index for index, kind in enumerate(IngredientKind)}
+        links.sort(key=lambda link: (order.get(link.section, 99), link.name))
+    return FacetBlock(
+        group=group,
+        title=GROUP_TITLES[group],
+        links=tuple(links),
+        selected_count=sum(link.selected for link in links),
+    )
+
+
+def _pagination(query: CatalogQuery, pages: int, urls: UrlBuilder) -> list[PageLink]:
+    current = query.page
+    wanted = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links: list[PageLink] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            links.append(PageLink("…", None))
+        links.append(PageLink(str(number), urls.listing(query.at_page(number)), number == current))
+        previous = number
+    return links
+
+
+def listing_view(page: CatalogPage) -> ListingView:
+    urls = UrlBuilder()
+    query = page.query
+    facets_by_group = {group: page.facets[group] for group in FILTER_GROUPS}
+    names = {
+        group: {value.slug: value.name for value in values}
+        for group, values in facets_by_group.items()
+    }
+    chips = []
+    if query.q:
+        chips.append(Chip(f"“{query.q}”", urls.listing(query.without_text())))
+    for group in FILTER_GROUPS:
+        for slug in query.selected(group):
+            label = f"{GROUP_TITLES[group]}: {names[group].get(slug, slug)}"
+            chips.append(Chip(label, urls.listing(query.toggled(group, slug))))
+
+    hidden = [
+        (name, value)
+        for name, value in query.to_params(default_per_page=urls.default_per_page)
+        if name not in {"q", "sort", "page"}
+    ]
+    first = (query.page - 1) * query.per_page + 1 if page.items else 0
+    return ListingView(
+        total=page.total,
+        page=query.page,
+        pages=page.pages,
+        per_page=query.per_page,
+        q=query.q,
+        sort=query.sort.value,
+        cards=[card(item, urls) for item in page.items],
+        # Areas first: the broadest choice a practitioner makes.
+        facets=[
+            _facet_block(group, facets_by_group[group], query, urls)
+            for group in ("area", "indication", "ingredient", "brand")
+        ],
+        chips=chips,
+        clear_url=urls.list_path if chips else None,
+        pagination=_pagination(query, page.pages, urls) if page.pages > 1 else [],
+        prev_url=urls.listing(query.at_page(query.page - 1)) if query.page > 1 else None,
+        next_url=urls.listing(query.at_page(query.page + 1)) if query.page < page.pages else None,
+        last_page_url=urls.listing(query.at_page(page.pages)),
+        hidden_fields=hidden,
+        sort_choices=SortOrder.choices(),
+        unknown=[
+            f"{GROUP_NOUNS[group]} “{slug}”"
+            for group, slugs in page.unknown.items()
+            for slug in slugs
+        ],
+        first_item=first,
+        last_item=first + len(page.items) - 1 if page.items else 0,
+    )
+
+
+@dataclass(frozen=True)
+class CompositionRow:
+    name: str
+    url: str
+    kind: str
+    concentration: str
+
+
+@dataclass(frozen=True)
+class IndicationLink:
+    name: str
+    url: str
+    area: str
+    catalogue_url: str
+
+
+@dataclass
+class ProductView:
+    id: int
+    sku: str
+    name: str
+    brand_name: str
+    brand_url: str
+    form: str
+    pack: str
+    volume: str
+    units_per_pack: int
+    price: str
+    description: str
+    contraindications: str
+    composition: list[CompositionRow]
+    indications: list[IndicationLink]
+    areas: list[str]
+    professions: list[str]
+
+
+def product_view(product: Product) -> ProductView:
+    urls = UrlBuilder()
+    catalogue = urls.base_query()
+    return ProductView(
+        id=product.id,
+        sku=product.sku,
+        name=product.name,
+        brand_name=product.brand.name,
+        brand_url=urls.listing(catalogue.with_filters("brand", (product.brand.slug,))),
+        form=ProductForm(product.form).label,
+        pack=format_pack(product.units_per_pack, product.volume_ml, product.form),
+        volume=f"{format(product.volume_ml.normalize(), 'f')} ml",
+        units_per_pack=product.units_per_pack,
+        price=format_money(product.price_cents, product.currency),
+        description=product.description,
+        contraindications=product.contraindications,
+        composition=[
+            CompositionRow(
+                name=line.ingredient.name,
+                url=url_for("catalog.ingredient_detail", slug=line.ingredient.slug),
+                kind=IngredientKind(line.ingredient.kind).label,
+                concentration=line.concentration or "not disclosed",
+            )
+            for line in product.composition
+        ],
+        indications=[
+            IndicationLink(
+                name=indication.name,
+                url=url_for("catalog.indication_detail", slug=indication.slug),
+                area=TreatmentArea(indication.area).label,
+                catalogue_url=urls.listing(
+                    catalogue.with_filters("indication", (indication.slug,))
+                ),
+            )
+            for indication in product.indications
+        ],
+        areas=[area.label for area in product.areas],
+        professions=[Profession(p).label for p in product.professions],
+    )

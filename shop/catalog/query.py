@@ -1,0 +1,132 @@
+"""The catalogue's query: what the URL of /products and /api/v1/products says.
+
+Shared by the HTML catalogue and the API so both read parameters the same way
+and refuse the same bad ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from shop.catalog.enums import SortOrder
+from shop.catalog.errors import CatalogError
+
+FILTER_GROUPS = ("ingredient", "indication", "area", "brand")
+MAX_VALUES_PER_FILTER = 50
+MAX_QUERY_LENGTH = 200
+MAX_PAGE = 100_000
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class MultiArgs(Protocol):
+    def getlist(self, key: str) -> list[str]: ...
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """Selected filter values per group (sorted slugs), free text, sort and page."""
+
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    q: str = ""
+    sort: SortOrder = SortOrder.RELEVANCE
+    page: int = 1
+    per_page: int = 24
+
+    def selected(self, group: str) -> tuple[str, ...]:
+        return self.filters.get(group, ())
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.q) or any(self.filters.values())
+
+    def key(self) -> str:
+        """A stable cache key: the same selection in any order gives the same key."""
+        parts = [f"{group}={','.join(self.selected(group))}" for group in FILTER_GROUPS]
+        return "|".join(
+            [*parts, f"q={self.q}", f"sort={self.sort}", f"p={self.page}", f"n={self.per_page}"]
+        )
+
+    def with_filters(self, group: str, values: tuple[str, ...]) -> CatalogQuery:
+        filters = dict(self.filters)
+        filters[group] = tuple(sorted(set(values)))
+        return replace(self, filters=filters, page=1)
+
+    def toggled(self, group: str, value: str) -> CatalogQuery:
+        current = set(self.selected(group))
+        current.symmetric_difference_update({value})
+        return self.with_filters(group, tuple(current))
+
+    def without_text(self) -> CatalogQuery:
+        return replace(self, q="", page=1)
+
+    def at_page(self, page: int) -> CatalogQuery:
+        return replace(self, page=page)
+
+    def to_params(self, *, default_per_page: int) -> list[tuple[str, str]]:
+        """URL parameters in a canonical order; defaults are left out."""
+        params: list[tuple[str, str]] = []
+        if self.q:
+            params.append(("q", self.q))
+        for group in FILTER_GROUPS:
+            params.extend((group, value) for value in self.selected(group))
+        if self.sort != SortOrder.RELEVANCE:
+            params.append(("sort", str(self.sort)))
+        if self.per_page != default_per_page:
+            params.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            params.append(("page", str(self.page)))
+        return params
+
+
+def _bad(message: str) -> CatalogError:
+    return CatalogError(CatalogError.INVALID_PARAMETER, message)
+
+
+def _parse_int(args: MultiArgs, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _bad(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise _bad(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def parse_catalog_query(
+    args: MultiArgs, *, default_per_page: int = 24, max_per_page: int = 100
+) -> CatalogQuery:
+    """Read and check the parameters; raise CatalogError(invalid_parameter) on a bad one."""
+    filters: dict[str, tuple[str, ...]] = {}
+    for group in FILTER_GROUPS:
+        values = [value.strip() for value in args.getlist(group) if value.strip()]
+        if len(values) > MAX_VALUES_PER_FILTER:
+            raise _bad(f"at most {MAX_VALUES_PER_FILTER} values of {group} at once")
+        for value in values:
+            if len(value) > 80 or not _SLUG.match(value):
+                raise _bad(
+                    f"{group} takes slugs (lower-case letters, digits, dashes); got {value[:80]!r}"
+                )
+        if values:
+            filters[group] = tuple(sorted(set(values)))
+
+    q = " ".join((args.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        raise _bad(f"q is limited to {MAX_QUERY_LENGTH} characters")
+
+    raw_sort = args.get("sort") or SortOrder.RELEVANCE.value
+    try:
+        sort = SortOrder(raw_sort)
+    except ValueError:
+        choices = ", ".join(order.value for order in SortOrder)
+        raise _bad(f"sort must be one of {choices}; got {raw_sort[:40]!r}") from None
+
+    page = _parse_int(args, "page", 1, 1, MAX_PAGE)
+    per_page = _parse_int(args, "per_page", default_per_page, 1, max_per_page)
+    return CatalogQuery(filters=filters, q=q, sort=sort, page=page, per_page=per_page)
