@@ -1,0 +1,406 @@
+"""The OpenAPI 3.1 document of /api/v1; the tests hold real responses against it."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
+from shop.catalog.query import MAX_PAGE, MAX_QUERY_LENGTH, MAX_VALUES_PER_FILTER
+
+SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _slug_filter(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "description": description,
+        "required": False,
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": SLUG, "maxItems": MAX_VALUES_PER_FILTER},
+    }
+
+
+def _term_list(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items"],
+        "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": _ref(item)}},
+    }
+
+
+def _product_properties() -> dict[str, Any]:
+    return {
+        "sku": {"type": "string"},
+        "slug": SLUG,
+        "name": {"type": "string"},
+        "brand": {
+            "type": "object",
+            "required": ["slug", "name"],
+            "additionalProperties": False,
+            "properties": {"slug": SLUG, "name": {"type": "string"}},
+        },
+        "form": {"type": "string", "enum": [form.value for form in ProductForm]},
+        "volume_ml": {"type": "number", "exclusiveMinimum": 0},
+        "units_per_pack": {"type": "integer", "minimum": 1},
+        "price": {
+            "description": "Null where prices are hidden from this caller.",
+            "oneOf": [_ref("Money"), {"type": "null"}],
+        },
+        "ingredients": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "name", "concentration"],
+                "additionalProperties": False,
+                "properties": {
+                    "slug": SLUG,
+                    "name": {"type": "string"},
+                    "concentration": {
+                        "type": ["string", "null"],
+                        "description": "Value and unit, such as '20 mg/ml'; null where the maker does not disclose it.",
+                    },
+                },
+            },
+        },
+        "indications": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "name", "area"],
+                "additionalProperties": False,
+                "properties": {
+                    "slug": SLUG,
+                    "name": {"type": "string"},
+                    "area": {"type": "string", "enum": [area.value for area in TreatmentArea]},
+                },
+            },
+        },
+        "professions": {
+            "type": "array",
+            "description": "The professions allowed to buy the product.",
+            "items": {"type": "string", "enum": [p.value for p in Profession]},
+        },
+        "available": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "Packs that can be sold now (unexpired lots); null where hidden from this caller.",
+        },
+    }
+
+
+PRODUCT_FIELDS = [
+    "sku",
+    "slug",
+    "name",
+    "brand",
+    "form",
+    "volume_ml",
+    "units_per_pack",
+    "price",
+    "ingredients",
+    "indications",
+    "professions",
+    "available",
+]
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    facet_value = {
+        "type": "object",
+        "required": ["slug", "name", "count"],
+        "additionalProperties": False,
+        "properties": {
+            "slug": SLUG,
+            "name": {"type": "string"},
+            "count": {"type": "integer", "minimum": 0},
+        },
+    }
+    product = {
+        "type": "object",
+        "required": PRODUCT_FIELDS,
+        "additionalProperties": False,
+        "properties": _product_properties(),
+    }
+    product_detail = {
+        "type": "object",
+        "required": [*PRODUCT_FIELDS, "description", "contraindications"],
+        "additionalProperties": False,
+        "properties": {
+            **_product_properties(),
+            "description": {"type": "string"},
+            "contraindications": {"type": "string"},
+        },
+    }
+    bad_request = _error_response(
+        "A parameter is malformed, out of range or names an unknown value."
+    )
+    rate_limited = _error_response("Too many requests from this address; retry later.")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "MesoPro catalogue API",
+            "version": "1.0.0",
+            "description": (
+                "Read-only catalogue of professional mesotherapy solutions. Filters take slugs and may "
+                "repeat: several values of one filter match any of them, different filters must all match. "
+                "A facet group's counts apply every other selected filter and not its own."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/products": {
+                "get": {
+                    "operationId": "listProducts",
+                    "summary": "Active products, filtered, sorted and paged, with facet counts",
+                    "parameters": [
+                        _slug_filter(
+                            "ingredient", "Ingredient slug; repeat for several (any of them)."
+                        ),
+                        _slug_filter(
+                            "indication", "Indication slug; repeat for several (any of them)."
+                        ),
+                        {
+                            "name": "area",
+                            "in": "query",
+                            "description": "Treatment area; repeat for several (any of them).",
+                            "style": "form",
+                            "explode": True,
+                            "schema": {
+                                "type": "array",
+                                "items": SLUG,
+                                "maxItems": MAX_VALUES_PER_FILTER,
+                            },
+                        },
+                        _slug_filter("brand", "Brand slug; repeat for several (any of them)."),
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": "Free text over name, brand, ingredients, indications and description; every word must match.",
+                            "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                        },
+                        {
+                            "name": "sort",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": [order.value for order in SortOrder],
+                                "default": SortOrder.RELEVANCE.value,
+                            },
+                        },
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_PAGE,
+                                "default": 1,
+                            },
+                        },
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 100,
+                                "default": 24,
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of products",
+                            "content": {"application/json": {"schema": _ref("ProductList")}},
+                        },
+                        "400": bad_request,
+                        "429": rate_limited,
+                    },
+                }
+            },
+            "/products/{slug}": {
+                "get": {
+                    "operationId": "getProduct",
+                    "summary": "One active product with its long texts",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The product",
+                            "content": {"application/json": {"schema": _ref("ProductDetail")}},
+                        },
+                        "404": _error_response("No active product has this slug."),
+                        "429": rate_limited,
+                    },
+                }
+            },
+            "/ingredients": {
+                "get": {
+                    "operationId": "listIngredients",
+                    "summary": "Every ingredient, with the number of active products that contain it",
+                    "responses": {
+                        "200": {
+                            "description": "Ingredients",
+                            "content": {"application/json": {"schema": _ref("IngredientList")}},
+                        },
+                        "429": rate_limited,
+                    },
+                }
+            },
+            "/indications": {
+                "get": {
+                    "operationId": "listIndications",
+                    "summary": "Every indication with its treatment area and number of active products",
+                    "responses": {
+                        "200": {
+                            "description": "Indications",
+                            "content": {"application/json": {"schema": _ref("IndicationList")}},
+                        },
+                        "429": rate_limited,
+                    },
+                }
+            },
+            "/brands": {
+                "get": {
+                    "operationId": "listBrands",
+                    "summary": "Every brand with its number of active products",
+                    "responses": {
+                        "200": {
+                            "description": "Brands",
+                            "content": {"application/json": {"schema": _ref("BrandList")}},
+                        },
+                        "429": rate_limited,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "code": {
+                                    "type": "string",
+                                    "examples": [
+                                        "invalid_parameter",
+                                        "unknown_filter_value",
+                                        "product_not_found",
+                                    ],
+                                },
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+                "Money": {
+                    "type": "object",
+                    "required": ["amount_cents", "currency"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "amount_cents": {"type": "integer", "minimum": 0},
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    },
+                },
+                "Product": product,
+                "ProductDetail": product_detail,
+                "FacetValue": facet_value,
+                "ProductList": {
+                    "type": "object",
+                    "required": ["items", "total", "page", "per_page", "facets"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "items": {"type": "array", "items": _ref("Product"), "maxItems": 100},
+                        "total": {"type": "integer", "minimum": 0},
+                        "page": {"type": "integer", "minimum": 1},
+                        "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "facets": {
+                            "type": "object",
+                            "required": ["ingredient", "indication", "area", "brand"],
+                            "additionalProperties": False,
+                            "properties": {
+                                group: {"type": "array", "items": _ref("FacetValue")}
+                                for group in ("ingredient", "indication", "area", "brand")
+                            },
+                        },
+                    },
+                },
+                "Ingredient": {
+                    "type": "object",
+                    "required": ["slug", "name", "kind", "description", "product_count"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": [kind.value for kind in IngredientKind]},
+                        "description": {"type": "string"},
+                        "product_count": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "Indication": {
+                    "type": "object",
+                    "required": ["slug", "name", "area", "description", "product_count"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "name": {"type": "string"},
+                        "area": {"type": "string", "enum": [area.value for area in TreatmentArea]},
+                        "description": {"type": "string"},
+                        "product_count": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "Brand": {
+                    "type": "object",
+                    "required": ["slug", "name", "country", "description", "product_count"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "name": {"type": "string"},
+                        "country": {"type": ["string", "null"], "pattern": "^[A-Z]{2}$"},
+                        "description": {"type": "string"},
+                        "product_count": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "IngredientList": _term_list("Ingredient"),
+                "IndicationList": _term_list("Indication"),
+                "BrandList": _term_list("Brand"),
+            }
+        },
+    }

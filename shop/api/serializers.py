@@ -1,0 +1,83 @@
+"""JSON shapes of the API, as the OpenAPI document describes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from shop.catalog.listing import CatalogPage, ProductSummary
+from shop.catalog.query import FILTER_GROUPS
+from shop.catalog.services import TermCount
+
+
+def number(value: Decimal) -> int | float:
+    """2.50 → 2.5 and 5.00 → 5: JSON numbers, not the strings Flask makes of Decimals."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def product_item(summary: ProductSummary) -> dict[str, Any]:
+    """An item without ``available``; stock is added per request."""
+    return {
+        "sku": summary.sku,
+        "slug": summary.slug,
+        "name": summary.name,
+        "brand": {"slug": summary.brand_slug, "name": summary.brand_name},
+        "form": summary.form,
+        "volume_ml": number(summary.volume_ml),
+        "units_per_pack": summary.units_per_pack,
+        "price": {"amount_cents": summary.price_cents, "currency": summary.currency},
+        "ingredients": [
+            {"slug": line.slug, "name": line.name, "concentration": line.concentration}
+            for line in summary.ingredients
+        ],
+        "indications": [
+            {"slug": ref.slug, "name": ref.name, "area": ref.area} for ref in summary.indications
+        ],
+        "professions": list(summary.professions),
+    }
+
+
+def product_list(page: CatalogPage) -> dict[str, Any]:
+    return {
+        "items": [product_item(item) for item in page.items],
+        "total": page.total,
+        "page": page.query.page,
+        "per_page": page.query.per_page,
+        "facets": {
+            group: [
+                {"slug": value.slug, "name": value.name, "count": value.count}
+                for value in page.facets[group]
+            ]
+            for group in FILTER_GROUPS
+        },
+    }
+
+
+def ingredient(term: TermCount) -> dict[str, Any]:
+    return {
+        "slug": term.slug,
+        "name": term.name,
+        "kind": term.detail,
+        "description": term.description,
+        "product_count": term.product_count,
+    }
+
+
+def indication(term: TermCount) -> dict[str, Any]:
+    return {
+        "slug": term.slug,
+        "name": term.name,
+        "area": term.detail,
+        "description": term.description,
+        "product_count": term.product_count,
+    }
+
+
+def brand(term: TermCount) -> dict[str, Any]:
+    return {
+        "slug": term.slug,
+        "name": term.name,
+        "country": term.detail or None,
+        "description": term.description,
+        "product_count": term.product_count,
+    }
