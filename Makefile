@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` and `make test`. Each makes .venv and
+# installs what it needs on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime dependencies (run) and the test tools (test) are installed once, again
+# only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+# A development .env with a fresh random secret; an existing .env is never overwritten.
+.env:
+	@echo "SHOP_ENV=development" > $@
+	@$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" >> $@
+	@echo "wrote $@ (development settings, new SECRET_KEY)"
+
+run: $(VENV)/.installed-run .env
+	$(FLASK) db upgrade
+	$(FLASK) shop seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m tests.run
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check shop tests bench wsgi.py
+	$(BIN)/ruff format --check shop tests bench wsgi.py
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.catalog
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

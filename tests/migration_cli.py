@@ -1,0 +1,23 @@
+"""Run `flask --app wsgi ...` the way an operator does, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_"))},
+        "SHOP_ENV": "production",
+        "SECRET_KEY": "m" * 40,
+        "DATABASE_URL": database_url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )

@@ -1,0 +1,79 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shop import create_app
+from shop.config import ConfigError, normalise_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "SHOP_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_refuses_to_start_without_secret_key(clean_env):
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app("production")
+
+
+def test_production_refuses_to_start_without_database_url(clean_env):
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    with pytest.raises(ConfigError, match="DATABASE_URL is not set"):
+        create_app("production")
+
+
+def test_production_refuses_a_short_secret_key(clean_env):
+    clean_env.setenv("SECRET_KEY", "short")
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    with pytest.raises(ConfigError, match="too short"):
+        create_app("production")
+
+
+def test_production_starts_with_its_secrets_and_uses_psycopg(clean_env):
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    clean_env.setenv("DATABASE_URL", "postgres://shop@db.internal/shop")
+    app = create_app("production")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://shop@db.internal/shop"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not app.debug
+
+
+def test_environment_defaults_to_production_so_nothing_runs_without_secrets(clean_env):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_unknown_environment_name_is_refused(clean_env):
+    clean_env.setenv("SHOP_ENV", "staging")
+    with pytest.raises(ConfigError, match="SHOP_ENV='staging' is unknown"):
+        create_app()
+
+
+def test_wsgi_prints_a_one_line_reason_and_exits_non_zero(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "SHOP_ENV": "production", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "shop: refusing to start: SECRET_KEY is not set: production needs a long random secret"
+    ]
+
+
+def test_gunicorn_style_database_urls_are_normalised():
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
