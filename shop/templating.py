@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 
 from shop.catalog.enums import ProductForm
+from shop.catalog.stencil import hole
 
 
 def format_money(amount_cents: int, currency: str, locale: str | None = None) -> str:
@@ -35,8 +36,36 @@ def format_pack(units_per_pack: int, volume_ml: Decimal, form: str) -> str:
     return f"{units_per_pack} × {format_volume(volume_ml)} {noun}"
 
 
+_LAYOUT_LINKS = {
+    "home": ("catalog.home", {}),
+    "products": ("catalog.product_list", {}),
+    "indications": ("catalog.indication_list", {}),
+    "ingredients": ("catalog.ingredient_list", {}),
+    "css": ("static", {"filename": "css/shop.css"}),
+    "js": ("static", {"filename": "js/shop.js"}),
+    "favicon": ("static", {"filename": "img/favicon.svg"}),
+    "bootstrap_css": ("bootstrap.static", {"filename": "css/bootstrap.min.css"}),
+    "popper_js": ("bootstrap.static", {"filename": "umd/popper.min.js"}),
+    "bootstrap_js": ("bootstrap.static", {"filename": "js/bootstrap.min.js"}),
+}
+
+
+def layout_links() -> dict[str, str]:
+    """The layout's URLs, built once per mount point instead of on every page."""
+    built: dict[str, dict[str, str]] = current_app.extensions.setdefault("shop_layout_links", {})
+    links = built.get(request.script_root)
+    if links is None:
+        links = {
+            name: url_for(endpoint, **values) for name, (endpoint, values) in _LAYOUT_LINKS.items()
+        }
+        built[request.script_root] = links
+    return links
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.context_processor(lambda: {"links": layout_links()})
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
+    app.jinja_env.globals["stock_hole"] = hole
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -16,7 +16,7 @@ def number(value: Decimal) -> int | float:
 
 
 def product_item(summary: ProductSummary) -> dict[str, Any]:
-    """An item without ``available``; stock is added per request."""
+    """An item without ``available``, which the caller fills in (live stock)."""
     return {
         "sku": summary.sku,
         "slug": summary.slug,

@@ -1,12 +1,19 @@
-"""Thin JSON routes over the catalogue services, its cache and stock."""
+"""Thin JSON routes over the catalogue services, its cache and stock.
+
+Answers are serialised once per catalogue state and cached as a Stencil with
+a hole for each product's ``available``; a request only fills in live stock.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+import json
+from typing import Any
+
+from flask import current_app, request
 
 from shop.api import bp, serializers
 from shop.api.openapi import openapi_document
-from shop.catalog.cache import cached
+from shop.catalog.cache import cached_with_stock
 from shop.catalog.listing import list_products, summarise
 from shop.catalog.query import parse_catalog_query
 from shop.catalog.services import (
@@ -15,7 +22,18 @@ from shop.catalog.services import (
     list_indications,
     list_ingredients,
 )
-from shop.inventory.services import availability_for
+from shop.catalog.stencil import Stencil, hole
+
+
+def _stencil(payload: Any) -> Stencil:
+    return Stencil.from_json(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
+def _respond(namespace: str, key: str, build):
+    """The cached answer, its holes filled with each product's sellable packs."""
+    stencil, stock = cached_with_stock(namespace, key, build)
+    body = stencil.fill(lambda product_id: str(stock[product_id].quantity))
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/products")
@@ -26,66 +44,57 @@ def product_list():
         default_per_page=config["CATALOG_PER_PAGE"],
         max_per_page=config["CATALOG_MAX_PER_PAGE"],
     )
-    payload, ids = cached(
-        "products-json",
-        query.key(),
-        lambda: _list_payload(query),
-    )
-    stock = availability_for(ids)
-    items = [
-        {**item, "available": stock[product_id].quantity}
-        for item, product_id in zip(payload["items"], ids, strict=True)
-    ]
-    return jsonify({**payload, "items": items})
 
+    def build() -> Stencil:
+        page = list_products(query, strict=True)
+        payload = serializers.product_list(page)
+        for item, summary in zip(payload["items"], page.items, strict=True):
+            item["available"] = hole(summary.id)
+        return _stencil(payload)
 
-def _list_payload(query):
-    page = list_products(query, strict=True)
-    return serializers.product_list(page), [item.id for item in page.items]
+    return _respond("products-json", query.key(), build)
 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    def build():
+    def build() -> Stencil:
         product = get_active_product(slug)
         item = serializers.product_item(summarise(product))
+        item["available"] = hole(product.id)
         item["description"] = product.description
         item["contraindications"] = product.contraindications
-        return item, product.id
+        return _stencil(item)
 
-    item, product_id = cached("product-json", slug, build)
-    return jsonify({**item, "available": availability_for([product_id])[product_id].quantity})
+    return _respond("product-json", slug, build)
 
 
 @bp.get("/ingredients")
 def ingredient_list():
-    return jsonify(
-        cached(
-            "ingredients-json",
-            "",
-            lambda: {"items": [serializers.ingredient(t) for t in list_ingredients()]},
-        )
+    return _respond(
+        "ingredients-json",
+        "",
+        lambda: _stencil({"items": [serializers.ingredient(t) for t in list_ingredients()]}),
     )
 
 
 @bp.get("/indications")
 def indication_list():
-    return jsonify(
-        cached(
-            "indications-json",
-            "",
-            lambda: {"items": [serializers.indication(t) for t in list_indications()]},
-        )
+    return _respond(
+        "indications-json",
+        "",
+        lambda: _stencil({"items": [serializers.indication(t) for t in list_indications()]}),
     )
 
 
 @bp.get("/brands")
 def brand_list():
-    return jsonify(
-        cached("brands-json", "", lambda: {"items": [serializers.brand(t) for t in list_brands()]})
+    return _respond(
+        "brands-json",
+        "",
+        lambda: _stencil({"items": [serializers.brand(t) for t in list_brands()]}),
     )
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return current_app.response_class(json.dumps(openapi_document()), mimetype="application/json")

@@ -16,7 +16,10 @@ from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrde
 from shop.catalog.listing import CatalogPage, FacetValue, ProductSummary
 from shop.catalog.models import Product
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
+from shop.catalog.stock import StockLevel
 from shop.templating import format_money, format_pack
+
+LOW_STOCK = 10  # at or below this, cards say how many are left
 
 GROUP_TITLES = {
     "area": "Treatment area",
@@ -314,3 +317,29 @@ def product_view(product: Product) -> ProductView:
         areas=[area.label for area in product.areas],
         professions=[Profession(p).label for p in product.professions],
     )
+
+
+# Live stock, filled into cached pages on every request --------------------
+
+
+def stock_badge(stock: StockLevel) -> str:
+    """The stock line of a product card."""
+    if stock.quantity > LOW_STOCK:
+        return '<span class="small text-success stock">In stock</span>'
+    if stock.quantity > 0:
+        return f'<span class="small text-warning-emphasis stock">Only {stock.quantity} left</span>'
+    return '<span class="small text-body-secondary stock">Out of stock</span>'
+
+
+def stock_details(stock: StockLevel) -> str:
+    """The availability rows of a product page: packs on hand and the next lot's expiry."""
+    if stock.quantity > LOW_STOCK:
+        text = f'<span class="text-success">In stock · {stock.quantity} packs</span>'
+    elif stock.quantity > 0:
+        text = f'<span class="text-warning-emphasis">Only {stock.quantity} left</span>'
+    else:
+        text = '<span class="text-body-secondary">Out of stock</span>'
+    rows = f'<dt class="col-6">Availability</dt><dd class="col-6 availability" data-available="{stock.quantity}">{text}</dd>'
+    if stock.earliest_expiry:
+        rows += f'<dt class="col-6">Expiry of next lot</dt><dd class="col-6">{stock.earliest_expiry:%m/%Y}</dd>'
+    return rows

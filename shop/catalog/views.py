@@ -1,16 +1,29 @@
-"""The public catalogue: thin routes over the listing, the cache and stock."""
+"""The public catalogue: thin routes over the listing, the cache and stock.
+
+Each page's main part is rendered once per catalogue state and cached as a
+Stencil; a request reads the catalogue token, fills in live stock and wraps
+the part in the layout.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import current_app, render_template, request
+from markupsafe import Markup
 
 from shop.catalog import bp
-from shop.catalog.cache import cached, current_token
+from shop.catalog.cache import cached_with_stock
 from shop.catalog.enums import IngredientKind, TreatmentArea
 from shop.catalog.listing import list_products
-from shop.catalog.presenters import UrlBuilder, card, listing_view, product_view
+from shop.catalog.presenters import (
+    UrlBuilder,
+    card,
+    listing_view,
+    product_view,
+    stock_badge,
+    stock_details,
+)
 from shop.catalog.query import CatalogQuery, parse_catalog_query
 from shop.catalog.services import (
     get_active_product,
@@ -19,9 +32,31 @@ from shop.catalog.services import (
     list_indications,
     list_ingredients,
 )
-from shop.inventory.services import availability_for
+from shop.catalog.stencil import Stencil
 
 RELATED_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    title: str
+    description: str
+    main: Stencil
+
+    @property
+    def keys(self) -> list[int]:
+        return self.main.keys
+
+
+def _render_main(template: str, title: str, description: str = "", **context) -> CachedPage:
+    return CachedPage(title, description, Stencil.from_text(render_template(template, **context)))
+
+
+def _serve(template: str, namespace: str, key: str, build, fill):
+    """The cached main part, its holes filled with live stock, wrapped in the layout."""
+    page, stock = cached_with_stock(namespace, key, build)
+    main = Markup(page.main.fill(lambda product_id: fill(stock[product_id])))
+    return render_template(template, title=page.title, description=page.description, main=main)
 
 
 def _catalog_query() -> CatalogQuery:
@@ -54,26 +89,37 @@ def home():
             )
             for area in TreatmentArea
         ]
-        return {"areas": areas}
+        return _render_main(
+            "catalog/partials/home.html", "Professional mesotherapy supply", areas=areas
+        )
 
-    return render_template("catalog/home.html", **cached("home", "", build))
+    return _serve("catalog/home.html", "home", "", build, stock_badge)
 
 
 @bp.get("/products")
 def product_list():
     query = _catalog_query()
-    view = cached(
-        "products-html", query.key(), lambda: listing_view(list_products(query, strict=False))
-    )
-    stock = availability_for(card.id for card in view.cards)
-    return render_template("catalog/product_list.html", view=view, stock=stock)
+
+    def build():
+        view = listing_view(list_products(query, strict=False))
+        title = f"“{query.q}” in the catalogue" if query.q else "Catalogue"
+        return _render_main("catalog/partials/product_list.html", title, view=view)
+
+    return _serve("catalog/product_list.html", "products-html", query.key(), build, stock_badge)
 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    view = cached("product-html", slug, lambda: product_view(get_active_product(slug)))
-    stock = availability_for([view.id])[view.id]
-    return render_template("catalog/product_detail.html", product=view, stock=stock)
+    def build():
+        product = product_view(get_active_product(slug))
+        return _render_main(
+            "catalog/partials/product_detail.html",
+            f"{product.name} by {product.brand_name}",
+            f"{product.name}: {product.pack}. {product.description[:150]}",
+            product=product,
+        )
+
+    return _serve("catalog/product_detail.html", "product-html", slug, build, stock_details)
 
 
 @bp.get("/ingredients")
@@ -82,11 +128,10 @@ def ingredient_list():
         groups = {kind.label: [] for kind in IngredientKind}
         for ingredient in list_ingredients():
             groups[IngredientKind(ingredient.detail).label].append(ingredient)
-        return [(label, items) for label, items in groups.items() if items]
+        groups = [(label, items) for label, items in groups.items() if items]
+        return _render_main("catalog/partials/ingredient_list.html", "Ingredients", groups=groups)
 
-    return render_template(
-        "catalog/ingredient_list.html", groups=cached("ingredients-html", "", build)
-    )
+    return _serve("catalog/ingredient_list.html", "ingredients-html", "", build, stock_badge)
 
 
 @bp.get("/indications")
@@ -95,41 +140,43 @@ def indication_list():
         groups = {area.label: [] for area in TreatmentArea}
         for indication in list_indications():
             groups[TreatmentArea(indication.detail).label].append(indication)
-        return [(label, items) for label, items in groups.items() if items]
+        groups = [(label, items) for label, items in groups.items() if items]
+        return _render_main("catalog/partials/indication_list.html", "Indications", groups=groups)
 
-    return render_template(
-        "catalog/indication_list.html", groups=cached("indications-html", "", build)
-    )
+    return _serve("catalog/indication_list.html", "indications-html", "", build, stock_badge)
 
 
 def _term_page(group: str, slug: str, loader):
     """An ingredient's or an indication's page: what it is, and products that have it."""
-    token = current_token()
 
     def build():
         term = loader(slug)
         urls = UrlBuilder()
         query = urls.base_query().with_filters(group, (slug,))
         page = list_products(replace(query, per_page=RELATED_LIMIT))
-        return {
-            "term": {
+        detail = (
+            IngredientKind(term.kind).label
+            if group == "ingredient"
+            else TreatmentArea(term.area).label
+        )
+        return _render_main(
+            "catalog/partials/term.html",
+            f"{term.name}: mesotherapy solutions",
+            group=group,
+            term={
                 "slug": term.slug,
                 "name": term.name,
                 "description": term.description,
-                "detail": (
-                    IngredientKind(term.kind).label
-                    if group == "ingredient"
-                    else TreatmentArea(term.area).label
-                ),
+                "detail": detail,
             },
-            "cards": [card(item, urls) for item in page.items],
-            "total": page.total,
-            "catalogue_url": urls.listing(query),
-        }
+            cards=[card(item, urls) for item in page.items],
+            total=page.total,
+            catalogue_url=urls.listing(query),
+            list_endpoint=f"catalog.{group}_list",
+            list_label="Ingredients" if group == "ingredient" else "Indications",
+        )
 
-    data = cached(f"{group}-page", slug, build, token=token)
-    stock = availability_for(c.id for c in data["cards"])
-    return render_template(f"catalog/{group}_detail.html", group=group, stock=stock, **data)
+    return _serve(f"catalog/{group}_detail.html", f"{group}-page", slug, build, stock_badge)
 
 
 @bp.get("/ingredients/<slug>")
