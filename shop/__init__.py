@@ -37,6 +37,7 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 
     _init_extensions(app)
     _register_blueprints(app)
+    _wire_domains(app)
 
     from shop.errors import register_error_handlers
     from shop.security import register_security_headers
@@ -62,6 +63,14 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+
+
+def _wire_domains(app: Flask) -> None:
+    """Hand the catalogue what it reads from domains built on top of it."""
+    from shop.catalog.stock import EXTENSION_KEY
+    from shop.inventory.services import stock_levels_statement
+
+    app.extensions[EXTENSION_KEY] = stock_levels_statement
 
 
 def _register_blueprints(app: Flask) -> None:

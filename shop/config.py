@@ -43,12 +43,22 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _env_float(name: str) -> float:
+    value = os.environ[name]
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+
+
 class BaseConfig:
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_RECORD_QUERIES = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Pooled connections idle for longer than this are pinged before use (shop.database).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 10.0
 
     SHOP_NAME = "MesoPro"
     SHOP_LOCALE = "en_IE"  # how prices and dates are written
@@ -80,12 +90,18 @@ class BaseConfig:
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+        if os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS"):
+            values["DATABASE_PING_AFTER_IDLE_SECONDS"] = _env_float(
+                "DATABASE_PING_AFTER_IDLE_SECONDS"
+            )
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             values["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         if os.environ.get("RATELIMIT_ENABLED"):
             values["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
         if os.environ.get("API_RATE_LIMIT"):
             values["API_RATE_LIMIT"] = os.environ["API_RATE_LIMIT"]
+        if os.environ.get("CACHE_TYPE"):  # e.g. NullCache, to measure the uncached path
+            values["CACHE_TYPE"] = os.environ["CACHE_TYPE"]
         if os.environ.get("CACHE_REDIS_URL"):
             values["CACHE_TYPE"] = "RedisCache"
             values["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 from shop.extensions import db
@@ -62,9 +66,36 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _ping_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only if it has been idle for a while.
+
+    A connection that sat unused may have been cut (database restart, firewall,
+    pooler timeout); one in steady use has just proved itself. SQLAlchemy's
+    pool_pre_ping pings on every checkout, a round trip per request; this pings
+    after ``idle_seconds`` of rest. A dead connection makes the pool take a new
+    one (DisconnectionError), and any other disconnect still invalidates the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        rested = time.monotonic() - record.info.get("checked_in_at", float("-inf"))
+        if rested > idle_seconds:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as exc:
+                raise DisconnectionError("connection failed its ping") from exc
+
+
 def configure_engines(app: Flask) -> None:
+    idle_seconds = app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS")
     with app.app_context():
         for engine in db.engines.values():
+            if engine.dialect.name != "sqlite" and idle_seconds is not None:
+                _ping_connections_left_idle(engine, float(idle_seconds))
             if engine.dialect.name == "sqlite":
                 database = engine.url.database
                 if database and database != ":memory:" and not database.startswith("file:"):
@@ -75,3 +106,25 @@ def configure_engines(app: Flask) -> None:
 
 def is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+@contextmanager
+def statement_connection() -> Iterator[Connection]:
+    """A connection for a few reads outside the request's transaction.
+
+    For the catalogue's hot path (one statement per page view): on PostgreSQL it
+    runs in autocommit, saving BEGIN and ROLLBACK round trips, and the request's
+    session never opens. Where the session already holds a transaction (a
+    request that changed something, or a test inside its rolled-back transaction),
+    the reads join it, so they see what it sees.
+    """
+    engine = db.engine
+    session_busy = db.session.registry.has() and db.session().in_transaction()
+    if session_busy or isinstance(engine, Connection):
+        # Bound to a connection already (an external transaction, as tests do): join it.
+        yield db.session.connection()
+        return
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection

@@ -94,6 +94,7 @@ def upgrade():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_active_created', ['is_active', 'created_at'], unique=False)
+        batch_op.create_index('ix_products_active_brand', ['is_active', 'brand_id', 'id'], unique=False)
         batch_op.create_index('ix_products_active_name', ['is_active', 'name'], unique=False)
         batch_op.create_index('ix_products_active_price', ['is_active', 'price_cents'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_brand_id'), ['brand_id'], unique=False)
@@ -203,6 +204,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_products_brand_id'))
         batch_op.drop_index('ix_products_active_price')
         batch_op.drop_index('ix_products_active_name')
+        batch_op.drop_index('ix_products_active_brand')
         batch_op.drop_index('ix_products_active_created')
 
     op.drop_table('products')

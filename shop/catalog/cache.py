@@ -6,6 +6,12 @@ transaction as any change to brands, ingredients, indications or products
 that sees the new data also sees the new token and never an old entry; old
 entries simply age out. A rolled-back change leaves the old token, whose
 entries still describe the data.
+
+Pages are cached as Stencils whose holes take live stock. ``cached_with_stock``
+reads the token and the stock in one round trip: it looks the page up under
+the token this process saw last, and one statement returns both the current
+token and the stock of that page's products. Only when the token has moved
+does it read again.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import event, select
+from flask import current_app
+from sqlalchemy import event, null, select, union_all
 from sqlalchemy.orm import Session
 
 from shop.catalog.models import (
@@ -27,7 +34,8 @@ from shop.catalog.models import (
     ProductIngredient,
     ProductProfession,
 )
-from shop.database import utcnow
+from shop.catalog.stock import NO_STOCK, StockLevel, stock_levels_statement
+from shop.database import statement_connection, utcnow
 from shop.extensions import cache, db
 
 STATE_ID = 1
@@ -36,10 +44,13 @@ CATALOG_MODELS = (Brand, Ingredient, Indication, Product, ProductIngredient, Pro
 T = TypeVar("T")
 
 
+# Built once: this runs on every catalogue request, so it skips the ORM layer too.
+_state = CatalogState.__table__
+_CURRENT_TOKEN = select(_state.c.token).where(_state.c.id == STATE_ID)
+
+
 def current_token() -> str:
-    return (
-        db.session.scalar(select(CatalogState.token).where(CatalogState.id == STATE_ID)) or "none"
-    )
+    return db.session.connection().execute(_CURRENT_TOKEN).scalar() or "none"
 
 
 def bump_token(session: Session) -> str:
@@ -67,12 +78,79 @@ def _invalidate_on_catalog_change(session: Session, _context, _instances) -> Non
         bump_token(session)
 
 
+def _cache_key(token: str, namespace: str, key: str) -> str:
+    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return f"catalog:{token}:{namespace}:{digest}"
+
+
 def cached(namespace: str, key: str, build: Callable[[], T], *, token: str | None = None) -> T:
     """The value cached under (catalogue token, namespace, key), built on a miss."""
-    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    full_key = f"catalog:{token or current_token()}:{namespace}:{digest}"
+    full_key = _cache_key(token or current_token(), namespace, key)
     value: Any = cache.get(full_key)
     if value is None:
         value = build()
         cache.set(full_key, value)
     return value
+
+
+# The token this process saw last: a guess, always checked against the database.
+_last_token: str | None = None
+
+
+def _token_and_stock_statement(dialect: str):
+    """Built once per app: a row per product with stock, then the token row.
+
+    The stock rows come first so that the union's column types (a date) are theirs.
+    """
+    built = current_app.extensions.setdefault("shop.token_and_stock_statement", {})
+    statement = built.get(dialect)
+    if statement is None:
+        statement = built[dialect] = union_all(
+            stock_levels_statement(dialect).add_columns(null()),
+            select(null(), null(), null(), _state.c.token).where(_state.c.id == STATE_ID),
+        )
+    return statement
+
+
+def _token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
+    """The current token and the stock of these products, in one statement."""
+    levels = dict.fromkeys(product_ids, NO_STOCK)
+    token = "none"
+    with statement_connection() as connection:
+        rows = connection.execute(
+            _token_and_stock_statement(connection.dialect.name),
+            {"ids": product_ids, "today": utcnow().date()},
+        ).all()
+    for product_id, quantity, earliest, row_token in rows:
+        if product_id is None:
+            token = row_token
+        else:
+            levels[product_id] = StockLevel(int(quantity), earliest)
+    return token, levels
+
+
+class HasProducts(Protocol):
+    @property
+    def keys(self) -> list[int]: ...  # the products whose stock the page shows
+
+
+P = TypeVar("P", bound=HasProducts)
+
+
+def cached_with_stock(
+    namespace: str, key: str, build: Callable[[], P]
+) -> tuple[P, dict[int, StockLevel]]:
+    """A cached page and the live stock of its products; usually one round trip."""
+    global _last_token
+    guess = _last_token
+    if guess is not None:
+        page = cache.get(_cache_key(guess, namespace, key))
+        if page is not None:
+            token, stock = _token_and_stock(page.keys)
+            if token == guess:
+                return page, stock
+    token = current_token()
+    _last_token = token
+    page = cached(namespace, key, build, token=token)
+    _, stock = _token_and_stock(page.keys)
+    return page, stock

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, distinct, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.enums import SortOrder, TreatmentArea
@@ -171,7 +171,7 @@ def _conditions(
 
 
 def _where(conditions: dict[str, ColumnElement[bool]], *, skip: str | None = None) -> list:
-    return [Product.is_active.is_(True)] + [
+    return [Product.is_active == true()] + [
         condition for group, condition in conditions.items() if group != skip
     ]
 

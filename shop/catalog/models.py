@@ -89,6 +89,8 @@ class Product(db.Model):
         CheckConstraint("length(currency) = 3", name="currency_iso_code"),
         # One index per sort order of the active catalogue.
         Index("ix_products_active_name", "is_active", "name"),
+        # Covers the brand facet and the active-id lookups of the other facets (index-only).
+        Index("ix_products_active_brand", "is_active", "brand_id", "id"),
         Index("ix_products_active_price", "is_active", "price_cents"),
         Index("ix_products_active_created", "is_active", "created_at"),
         # Free-text search uses LIKE '%word%'; trigrams make that indexable on PostgreSQL.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from shop.catalog.enums import (
     ConcentrationUnit,
@@ -56,7 +56,7 @@ def get_active_product(slug: str) -> Product:
     """The active product with this slug, with everything its page shows loaded."""
     product = db.session.scalar(
         select(Product)
-        .where(Product.slug == slug, Product.is_active.is_(True))
+        .where(Product.slug == slug, Product.is_active == true())
         .options(*PRODUCT_LOAD_OPTIONS)
     )
     if product is None:
@@ -110,7 +110,7 @@ def list_ingredients() -> list[TermCount]:
     counts = (
         select(ProductIngredient.ingredient_id, func.count().label("n"))
         .join(Product, Product.id == ProductIngredient.product_id)
-        .where(Product.is_active.is_(True))
+        .where(Product.is_active == true())
         .group_by(ProductIngredient.ingredient_id)
         .subquery()
     )
@@ -127,7 +127,7 @@ def list_indications() -> list[TermCount]:
     counts = (
         select(product_indications.c.indication_id, func.count().label("n"))
         .join(Product, Product.id == product_indications.c.product_id)
-        .where(Product.is_active.is_(True))
+        .where(Product.is_active == true())
         .group_by(product_indications.c.indication_id)
         .subquery()
     )
@@ -142,7 +142,7 @@ def list_indications() -> list[TermCount]:
 def list_brands() -> list[TermCount]:
     counts = (
         select(Product.brand_id, func.count().label("n"))
-        .where(Product.is_active.is_(True))
+        .where(Product.is_active == true())
         .group_by(Product.brand_id)
         .subquery()
     )

@@ -5,14 +5,16 @@ Services flush and never commit; the caller owns the transaction.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from shop.catalog.models import Product
+from shop.catalog.stock import NO_STOCK, StockLevel
 from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
@@ -20,12 +22,6 @@ from shop.inventory.errors import InventoryError
 from shop.inventory.models import StockLot, StockMovement
 
 _LOT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$")
-
-
-@dataclass(frozen=True)
-class Availability:
-    quantity: int
-    earliest_expiry: date | None
 
 
 def today() -> date:
@@ -87,28 +83,44 @@ def receive_stock(
     return lot
 
 
+_lots = StockLot.__table__
+
+
+@functools.cache
+def stock_levels_statement(dialect: str) -> Select:
+    """Sellable packs per product, and the expiry of the lot that goes first.
+
+    Columns (product_id, quantity, earliest_expiry); parameters ``ids`` and
+    ``today``. Built once per database kind, since every catalogue page runs it
+    (see shop.catalog.stock): on PostgreSQL the ids travel as one array, so the
+    statement's text, and its server-side prepared plan, do not depend on how
+    many there are.
+    """
+    if dialect == "postgresql":
+        wanted = _lots.c.product_id == any_(bindparam("ids", type_=ARRAY(Integer)))
+    else:
+        wanted = _lots.c.product_id.in_(bindparam("ids", expanding=True))
+    return (
+        select(_lots.c.product_id, func.sum(_lots.c.quantity_on_hand), func.min(_lots.c.expires_on))
+        .where(wanted, _lots.c.expires_on > bindparam("today"), _lots.c.quantity_on_hand > 0)
+        .group_by(_lots.c.product_id)
+    )
+
+
 def availability_for(
     product_ids: Iterable[int], *, on: date | None = None
-) -> dict[int, Availability]:
+) -> dict[int, StockLevel]:
     """Sellable packs per product (lots not yet expired), in one statement.
 
     Products with nothing sellable are present with quantity 0.
     """
     ids = list(dict.fromkeys(product_ids))
-    result = {product_id: Availability(0, None) for product_id in ids}
+    result = {product_id: NO_STOCK for product_id in ids}
     if not ids:
         return result
-    rows = db.session.execute(
-        select(
-            StockLot.product_id, func.sum(StockLot.quantity_on_hand), func.min(StockLot.expires_on)
-        )
-        .where(
-            StockLot.product_id.in_(ids),
-            StockLot.expires_on > (on or today()),
-            StockLot.quantity_on_hand > 0,
-        )
-        .group_by(StockLot.product_id)
-    ).all()
+    connection = db.session.connection()
+    statement = stock_levels_statement(connection.dialect.name)
+    rows = connection.execute(statement, {"ids": ids, "today": on or today()})
     for product_id, quantity, earliest in rows:
-        result[product_id] = Availability(int(quantity), earliest)
+        result[product_id] = StockLevel(int(quantity), earliest)
     return result

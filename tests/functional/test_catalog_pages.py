@@ -283,3 +283,21 @@ def test_home_page_links_areas_and_indications_into_the_catalogue(client, catalo
     html = client.get("/").get_data(as_text=True)
     assert 'href="/products?area=scalp"' in html
     assert 'href="/products?indication=hair-loss">Hair loss</a>' in html
+
+
+def test_stock_moves_show_at_once_though_pages_are_cached(client, catalogue):
+    from datetime import timedelta
+
+    from shop.inventory.services import receive_stock, today
+
+    assert 'data-available="20"' in client.get("/products/body-sculpt").get_data(as_text=True)
+    assert client.get("/api/v1/products/body-sculpt").get_json()["available"] == 20
+    receive_stock(
+        catalogue.sculpt, lot_number="NEW1", expires_on=today() + timedelta(days=90), quantity=5
+    )
+    db.session.commit()
+    html = client.get("/products/body-sculpt").get_data(as_text=True)
+    assert 'data-available="25"' in html
+    # The lot that expires first is shown as the next one.
+    assert f"{today() + timedelta(days=90):%m/%Y}" in html
+    assert client.get("/api/v1/products/body-sculpt").get_json()["available"] == 25
