@@ -60,7 +60,9 @@ def main() -> int:
 
     chromium = chromium_path()
     if not chromium:
-        notes.append("browser tests: SKIPPED, Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)")
+        notes.append(
+            "browser tests: SKIPPED, Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)"
+        )
 
     env = {**os.environ, "SHOP_TEST_DB": "sqlite"}
     code, tally = run_pass("SQLite pass", env, ["-m", "not postgres"])
@@ -76,7 +78,9 @@ def main() -> int:
         failures += code != 0
         notes.insert(1, f"PostgreSQL pass: {'passed' if code == 0 else 'FAILED'}")
     else:
-        notes.insert(1, f"PostgreSQL pass: SKIPPED, {reason} (set TEST_PG_URL to use another server)")
+        notes.insert(
+            1, f"PostgreSQL pass: SKIPPED, {reason} (set TEST_PG_URL to use another server)"
+        )
         if IN_CI:
             failures += 1
 

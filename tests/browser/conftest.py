@@ -41,11 +41,15 @@ def live_url(tmp_path_factory) -> Iterator[str]:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("Chromium not found at /usr/bin/chromium (install Debian's chromium, or set CHROMIUM_PATH)")
+        pytest.skip(
+            "Chromium not found at /usr/bin/chromium (install Debian's chromium, or set CHROMIUM_PATH)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 

@@ -30,7 +30,9 @@ def narrowing_ingredient(indication: str) -> str:
     for product in products:
         for slug, _, _ in product["ingredients"]:
             counts[slug] = counts.get(slug, 0) + 1
-    return max((slug for slug, n in counts.items() if n < len(products)), key=lambda s: (counts[s], s))
+    return max(
+        (slug for slug, n in counts.items() if n < len(products)), key=lambda s: (counts[s], s)
+    )
 
 
 def facet(page: Page, group: str, slug: str):
@@ -62,11 +64,17 @@ def test_click_an_indication_then_an_ingredient_and_go_back(page: Page):
     narrowed = names_with(indication, ingredient)
     expect(link).to_have_attribute("data-count", str(len(narrowed)))
     link.click()
-    expect(page).to_have_url(re.compile(rf"indication={indication}&ingredient={ingredient}|ingredient={ingredient}&indication={indication}"))
+    expect(page).to_have_url(
+        re.compile(
+            rf"indication={indication}&ingredient={ingredient}|ingredient={ingredient}&indication={indication}"
+        )
+    )
     assert shown_names(page) == narrowed
     expect(page.locator("#result-count")).to_contain_text(f"of {len(narrowed)} product")
     # The indication's count now applies the ingredient filter (not its own group's).
-    expect(facet(page, "indication", indication)).to_have_attribute("data-count", str(len(narrowed)))
+    expect(facet(page, "indication", indication)).to_have_attribute(
+        "data-count", str(len(narrowed))
+    )
     expect(page.locator(".active-filters .chip")).to_have_count(2)
 
     page.go_back()
@@ -110,7 +118,9 @@ def test_search_then_open_a_product(page: Page):
 
 
 def test_on_a_phone_the_filters_fold_behind_a_button(browser, live_url):
-    context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     try:
         page.goto("/products")

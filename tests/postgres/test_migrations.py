@@ -19,7 +19,11 @@ def test_upgrade_an_empty_database_then_check_reports_no_drift(empty_postgres):
 
     engine = sa.create_engine(empty_postgres)
     with engine.connect() as connection:
-        indexes = set(connection.scalars(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'products'")))
+        indexes = set(
+            connection.scalars(
+                sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'products'")
+            )
+        )
         state = connection.execute(sa.text("SELECT id, length(token) FROM catalog_state")).all()
     engine.dispose()
     assert "ix_products_search_text_trgm" in indexes  # free-text search is indexed here
@@ -32,7 +36,11 @@ def test_downgrade_to_nothing_and_up_again(empty_postgres):
     assert down.returncode == 0, down.stderr
     engine = sa.create_engine(empty_postgres)
     with engine.connect() as connection:
-        tables = set(connection.scalars(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+        tables = set(
+            connection.scalars(
+                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+        )
     engine.dispose()
     assert tables <= {"alembic_version"}
     again = flask(empty_postgres, "db", "upgrade")

@@ -1,0 +1,289 @@
+"""Catalogue benchmark: the shop against a minimal Flask page, in one run.
+
+Seeds 20,000 products, serves the shop with gunicorn (2 sync workers) on
+loopback, and loads the filtered catalogue page, a product page and the API
+list with wrk (concurrency 8, 10 s each after a warm-up). In the same run it
+loads a minimal Flask app rendering a 24-row template (the ceiling), and prints
+requests per second, p50, p99 and the ratio to the ceiling, on SQLite and on
+PostgreSQL. Rows marked "uncached" serve the same URLs with the catalogue cache
+switched off (NullCache), to show what a cache miss costs.
+
+    python -m bench.catalog [--backends sqlite postgresql] [--products 20000] [--duration 10]
+
+Needs wrk (Debian package `wrk`); PostgreSQL at BENCH_PG_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres) for the PostgreSQL part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FILTERS = "ingredient=hyaluronic-acid&indication=fine-lines-and-wrinkles"
+PRODUCT = "dermavera-hydra-ha-20"
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    ratio_goal: float | None  # of the ceiling's requests per second
+
+
+TARGETS = [
+    Target("catalogue, 2 filters", f"/products?{FILTERS}", 1 / 3),
+    Target("product page", f"/products/{PRODUCT}", 1 / 2),
+    Target("API list, 2 filters", f"/api/v1/products?{FILTERS}", 1 / 2),
+]
+UNCACHED = [
+    Target("catalogue, uncached", f"/products?{FILTERS}", None),
+    Target("API list, uncached", f"/api/v1/products?{FILTERS}", None),
+]
+P99_GOAL_MS = 100.0
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int) -> Result:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    total_errors = int(errors.group(1)) if errors else 0
+    if socket_errors:
+        total_errors += sum(int(n) for n in socket_errors.groups())
+    return Result(url, rps, p50, p99, total_errors)
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
+
+
+@contextmanager
+def database(backend: str, folder: Path):
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    import sqlalchemy as sa
+
+    admin_url = sa.engine.make_url(
+        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    )
+    if admin_url.drivername == "postgresql":
+        admin_url = admin_url.set(drivername="postgresql+psycopg")
+    name = f"shop_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def settle(url: str) -> None:
+    """What autovacuum does to a freshly loaded table, done now: statistics for the
+    planner and a visibility map for index-only scans (PostgreSQL); ANALYZE on SQLite."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        connection.execute(
+            sa.text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+        )
+    engine.dispose()
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
+    port = free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        "2",
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(chdir),
+        app,
+    ]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise SystemExit(
+                        f"bench: {app} did not start:\n{log.read_text()[-2000:]}"
+                    ) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def measure(base: str, target: Target, args) -> Result:
+    url = base + target.path
+    with urllib.request.urlopen(url, timeout=30) as response:  # fails loudly on a 4xx/5xx
+        response.read()
+    wrk(url, args.warmup, args.connections)
+    result = wrk(url, args.duration, args.connections)
+    result.name = target.name
+    return result
+
+
+def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float | None]]:
+    with database(backend, folder) as url:
+        env = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SHOP_", "FLASK_", "CACHE_"))
+            },
+            "SHOP_ENV": "production",
+            "SECRET_KEY": uuid.uuid4().hex * 2,
+            "DATABASE_URL": url,
+            "RATELIMIT_ENABLED": "false",  # the benchmark is one client hammering
+        }
+        started = time.perf_counter()
+        run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], env)
+        run(
+            [
+                str(BIN / "flask"),
+                "--app",
+                "wsgi",
+                "shop",
+                "seed-demo",
+                "--products",
+                str(args.products),
+            ],
+            env,
+        )
+        settle(url)
+        print(
+            f"  {backend}: schema and {args.products} products seeded in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+
+        rows: list[tuple[Result, float | None]] = []
+        with gunicorn(
+            "ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench"
+        ) as ceiling_base:
+            ceiling = measure(ceiling_base, Target("ceiling: 24-row template", "/", None), args)
+        rows.append((ceiling, None))
+        with gunicorn("wsgi:app", env, folder / f"shop-{backend}.log") as shop:
+            for target in TARGETS:
+                rows.append((measure(shop, target, args), target.ratio_goal))
+        with gunicorn(
+            "wsgi:app", {**env, "CACHE_TYPE": "NullCache"}, folder / f"shop-{backend}-nocache.log"
+        ) as shop:
+            for target in UNCACHED:
+                rows.append((measure(shop, target, args), None))
+        return rows
+
+
+def report(backend: str, rows: list[tuple[Result, float | None]]) -> bool:
+    ceiling = rows[0][0].rps
+    ok = True
+    print(
+        f"\n{backend}: wrk -t2 -c{ARGS.connections} -d{ARGS.duration}s, gunicorn 2 sync workers, 2 cores"
+    )
+    print(f"  {'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>10}  goal")
+    for result, goal in rows:
+        ratio = result.rps / ceiling
+        verdict = ""
+        if goal is not None:
+            met = ratio >= goal and result.p99_ms < P99_GOAL_MS and result.errors == 0
+            ok &= met
+            verdict = f"≥ {goal:.2f}, p99 < {P99_GOAL_MS:.0f} ms: {'met' if met else 'MISSED'}"
+        if result.errors:
+            verdict += f" ({result.errors} errors)"
+        print(
+            f"  {result.name:28} {result.rps:8.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {ratio:10.2f}  {verdict}"
+        )
+    return ok
+
+
+def main() -> int:
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    ARGS = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench: wrk not found; install it with: apt-get install wrk", file=sys.stderr)
+        return 2
+    all_ok = True
+    with tempfile.TemporaryDirectory(prefix="shop-bench-") as tmp:
+        results = {}
+        for backend in ARGS.backends:
+            results[backend] = bench_backend(backend, ARGS, Path(tmp))
+        for backend, rows in results.items():
+            all_ok &= report(backend, rows)
+    print("\nall goals met" if all_ok else "\nsome goals MISSED (see above)")
+    return 0 if all_ok else 1
+
+
+ARGS: argparse.Namespace
+
+if __name__ == "__main__":
+    raise SystemExit(main())
