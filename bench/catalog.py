@@ -107,23 +107,11 @@ def database(backend: str, folder: Path):
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    import sqlalchemy as sa
+    from tests.dbs import postgres_database
 
-    admin_url = sa.engine.make_url(
-        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    )
-    if admin_url.drivername == "postgresql":
-        admin_url = admin_url.set(drivername="postgresql+psycopg")
-    name = f"shop_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    with postgres_database("shop_bench", admin=admin) as url:
+        yield url
 
 
 def settle(url: str) -> None:

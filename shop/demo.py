@@ -67,27 +67,13 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
     """Add whatever of the demo catalogue is missing."""
     today = today or utcnow().date()
     report = SeedReport()
-    brands: dict[str, Brand] = {}
-    for data in demo_data.BRANDS:
-        brand = find_brand(data["slug"])
-        if brand is None:
-            brand = create_brand(**data)
-            report.brands += 1
-        brands[data["slug"]] = brand
-    ingredients: dict[str, Ingredient] = {}
-    for data in demo_data.INGREDIENTS:
-        ingredient = find_ingredient(data["slug"])
-        if ingredient is None:
-            ingredient = create_ingredient(**data)
-            report.ingredients += 1
-        ingredients[data["slug"]] = ingredient
-    indications: dict[str, Indication] = {}
-    for data in demo_data.INDICATIONS:
-        indication = find_indication(data["slug"])
-        if indication is None:
-            indication = create_indication(**data)
-            report.indications += 1
-        indications[data["slug"]] = indication
+    brands, report.brands = _ensure(demo_data.BRANDS, find_brand, create_brand)
+    ingredients, report.ingredients = _ensure(
+        demo_data.INGREDIENTS, find_ingredient, create_ingredient
+    )
+    indications, report.indications = _ensure(
+        demo_data.INDICATIONS, find_indication, create_indication
+    )
 
     for data in demo_data.PRODUCTS:
         product = find_product_by_sku(data["sku"])
@@ -119,6 +105,18 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
             report.products += 1
         report.lots += _seed_lots(product, data["stock"], today)
     return report
+
+
+def _ensure(rows: list[dict], find, create) -> tuple[dict, int]:
+    """Each row's record by slug, created where missing; and how many were created."""
+    records, created = {}, 0
+    for data in rows:
+        record = find(data["slug"])
+        if record is None:
+            record = create(**data)
+            created += 1
+        records[data["slug"]] = record
+    return records, created
 
 
 def _seed_lots(product: Product, lots: list[tuple[str, int, int]], today: date) -> int:

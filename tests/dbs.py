@@ -44,19 +44,25 @@ def postgres_available() -> tuple[bool, str]:
 
 
 @contextmanager
-def postgres_database(prefix: str = "shop_test"):
-    """Create an empty PostgreSQL database, yield its URL, drop it afterwards."""
-    admin_url = make_url(pg_admin_url())
+def postgres_database(prefix: str = "shop_test", admin: str | None = None):
+    """Create an empty PostgreSQL database, yield its URL, drop it afterwards.
+
+    ``admin`` is an account allowed to create databases (default: TEST_PG_URL).
+    The benchmark uses this too.
+    """
+    from shop.config import normalise_database_url
+
+    admin_url = make_url(normalise_database_url(admin) if admin else pg_admin_url())
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        engine.dispose()
 
 
 @contextmanager

@@ -51,7 +51,7 @@ def run_pass(name: str, env: dict[str, str], extra: list[str]) -> tuple[int, Tal
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from tests.browser.chromium import chromium_path
+    from tests.browser.chromium import chromium_path, wanted_path
     from tests.dbs import pg_admin_url, postgres_available
 
     notes: list[str] = []
@@ -61,7 +61,8 @@ def main() -> int:
     chromium = chromium_path()
     if not chromium:
         notes.append(
-            "browser tests: SKIPPED, Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)"
+            f"browser tests: SKIPPED, Chromium not found at {wanted_path()}"
+            " (apt-get install chromium, or set CHROMIUM_PATH)"
         )
 
     env = {**os.environ, "SHOP_TEST_DB": "sqlite"}

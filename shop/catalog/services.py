@@ -105,53 +105,43 @@ class TermCount:
     product_count: int
 
 
-def list_ingredients() -> list[TermCount]:
-    """Every ingredient with the number of active products that contain it."""
-    counts = (
-        select(ProductIngredient.ingredient_id, func.count().label("n"))
-        .join(Product, Product.id == ProductIngredient.product_id)
-        .where(Product.is_active == true())
-        .group_by(ProductIngredient.ingredient_id)
-        .subquery()
-    )
+def _with_product_counts(model, link_column, product_column, detail) -> list[TermCount]:
+    """Every row of a vocabulary, by name, with the number of active products linked to it."""
+    counts = select(link_column.label("term_id"), func.count().label("n"))
+    if product_column is not None:  # a link table; a brand's id is on the product itself
+        counts = counts.join(Product, Product.id == product_column)
+    counts = counts.where(Product.is_active == true()).group_by(link_column).subquery()
     rows = db.session.execute(
-        select(Ingredient, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.ingredient_id == Ingredient.id)
-        .order_by(Ingredient.name)
+        select(model, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.term_id == model.id)
+        .order_by(model.name)
     ).all()
-    return [TermCount(i.slug, i.name, str(i.kind), i.description, n) for i, n in rows]
+    return [TermCount(term.slug, term.name, detail(term), term.description, n) for term, n in rows]
+
+
+def list_ingredients() -> list[TermCount]:
+    """Every ingredient (detail: its kind) with the number of active products that contain it."""
+    return _with_product_counts(
+        Ingredient,
+        ProductIngredient.ingredient_id,
+        ProductIngredient.product_id,
+        lambda i: str(i.kind),
+    )
 
 
 def list_indications() -> list[TermCount]:
-    """Every indication with the number of active products that treat it."""
-    counts = (
-        select(product_indications.c.indication_id, func.count().label("n"))
-        .join(Product, Product.id == product_indications.c.product_id)
-        .where(Product.is_active == true())
-        .group_by(product_indications.c.indication_id)
-        .subquery()
+    """Every indication (detail: its area) with the number of active products that treat it."""
+    return _with_product_counts(
+        Indication,
+        product_indications.c.indication_id,
+        product_indications.c.product_id,
+        lambda i: str(i.area),
     )
-    rows = db.session.execute(
-        select(Indication, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.indication_id == Indication.id)
-        .order_by(Indication.name)
-    ).all()
-    return [TermCount(i.slug, i.name, str(i.area), i.description, n) for i, n in rows]
 
 
 def list_brands() -> list[TermCount]:
-    counts = (
-        select(Product.brand_id, func.count().label("n"))
-        .where(Product.is_active == true())
-        .group_by(Product.brand_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Brand, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.brand_id == Brand.id)
-        .order_by(Brand.name)
-    ).all()
-    return [TermCount(b.slug, b.name, b.country or "", b.description, n) for b, n in rows]
+    """Every brand (detail: its country) with its number of active products."""
+    return _with_product_counts(Brand, Product.brand_id, None, lambda b: b.country or "")
 
 
 # Writes --------------------------------------------------------------------
@@ -163,14 +153,41 @@ def _check_slug(slug: str, what: str) -> str:
     return slug
 
 
+# Control characters have no place in catalogue text (and cached pages use two as markers).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(
+    value: str | None, what: str, *, required: bool = False, max_length: int | None = None
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise _invalid(f"{what} is required")
+    if max_length is not None and len(text) > max_length:
+        raise _invalid(f"{what} is limited to {max_length} characters")
+    if _CONTROL.search(text):
+        raise _invalid(f"{what} contains control characters")
+    return text
+
+
+def _unique_slug(model, slug: str, what: str) -> str:
+    _check_slug(slug, what)
+    if db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        raise _invalid(f"{what} slug {slug} is already taken")
+    return slug
+
+
 def create_brand(
     *, slug: str, name: str, country: str | None = None, description: str = ""
 ) -> Brand:
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise _invalid(f"country {country!r} must be a two-letter ISO code such as ES")
     brand = Brand(
-        slug=_check_slug(slug, "brand"), name=name.strip(), country=country, description=description
+        slug=_unique_slug(Brand, slug, "brand"),
+        name=_text(name, "a brand's name", required=True, max_length=120),
+        country=country,
+        description=_text(description, "a brand's description"),
     )
-    if not brand.name:
-        raise _invalid("a brand needs a name")
     db.session.add(brand)
     db.session.flush()
     return brand
@@ -184,7 +201,10 @@ def create_ingredient(
     except ValueError:
         raise _invalid(f"unknown ingredient kind {kind!r}") from None
     ingredient = Ingredient(
-        slug=_check_slug(slug, "ingredient"), name=name.strip(), kind=kind, description=description
+        slug=_unique_slug(Ingredient, slug, "ingredient"),
+        name=_text(name, "an ingredient's name", required=True, max_length=120),
+        kind=kind,
+        description=_text(description, "an ingredient's description"),
     )
     db.session.add(ingredient)
     db.session.flush()
@@ -199,7 +219,10 @@ def create_indication(
     except ValueError:
         raise _invalid(f"unknown treatment area {area!r}") from None
     indication = Indication(
-        slug=_check_slug(slug, "indication"), name=name.strip(), area=area, description=description
+        slug=_unique_slug(Indication, slug, "indication"),
+        name=_text(name, "an indication's name", required=True, max_length=120),
+        area=area,
+        description=_text(description, "an indication's description"),
     )
     db.session.add(indication)
     db.session.flush()
@@ -259,8 +282,9 @@ def create_product(
     if not SKU.match(sku or ""):
         raise _invalid(f"SKU {sku!r} must be 2 to 40 upper-case letters, digits and dashes")
     _check_slug(slug, "product")
-    if not name.strip():
-        raise _invalid("a product needs a name")
+    name = _text(name, "a product's name", required=True, max_length=160)
+    description = _text(description, "a product's description")
+    contraindications = _text(contraindications, "a product's contraindications")
     try:
         form = ProductForm(form)
     except ValueError:
@@ -303,15 +327,15 @@ def create_product(
         product = Product(
             sku=sku,
             slug=slug,
-            name=name.strip(),
+            name=name,
             brand=brand,
             form=form,
             volume_ml=volume,
             units_per_pack=units_per_pack,
             price_cents=price_cents,
             currency=currency,
-            description=description.strip(),
-            contraindications=contraindications.strip(),
+            description=description,
+            contraindications=contraindications,
             is_active=is_active,
         )
         product.composition = [

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from shop.catalog import bp
 from shop.catalog.cache import cached_with_stock
-from shop.catalog.enums import IngredientKind, TreatmentArea
+from shop.catalog.enums import IngredientKind, LabelledEnum, TreatmentArea
 from shop.catalog.listing import list_products
 from shop.catalog.presenters import (
     UrlBuilder,
@@ -122,28 +122,45 @@ def product_detail(slug: str):
     return _serve("catalog/product_detail.html", "product-html", slug, build, stock_details)
 
 
+def _term_list(group: str, heading: str, intro: str, terms, sections: type[LabelledEnum]):
+    """All ingredients (by kind) or all indications (by area), with their product counts."""
+
+    def build():
+        grouped: dict[str, list] = {section.label: [] for section in sections}
+        for term in terms():
+            grouped[sections(term.detail).label].append(term)
+        return _render_main(
+            "catalog/partials/term_list.html",
+            heading,
+            heading=heading,
+            intro=intro,
+            groups=[(label, items) for label, items in grouped.items() if items],
+            detail_endpoint=f"catalog.{group}_detail",
+        )
+
+    return _serve(f"catalog/{group}_list.html", f"{group}-list", "", build, stock_badge)
+
+
 @bp.get("/ingredients")
 def ingredient_list():
-    def build():
-        groups = {kind.label: [] for kind in IngredientKind}
-        for ingredient in list_ingredients():
-            groups[IngredientKind(ingredient.detail).label].append(ingredient)
-        groups = [(label, items) for label, items in groups.items() if items]
-        return _render_main("catalog/partials/ingredient_list.html", "Ingredients", groups=groups)
-
-    return _serve("catalog/ingredient_list.html", "ingredients-html", "", build, stock_badge)
+    return _term_list(
+        "ingredient",
+        "Ingredients",
+        "What the solutions are made of, by kind. Each ingredient lists the products that contain it.",
+        list_ingredients,
+        IngredientKind,
+    )
 
 
 @bp.get("/indications")
 def indication_list():
-    def build():
-        groups = {area.label: [] for area in TreatmentArea}
-        for indication in list_indications():
-            groups[TreatmentArea(indication.detail).label].append(indication)
-        groups = [(label, items) for label, items in groups.items() if items]
-        return _render_main("catalog/partials/indication_list.html", "Indications", groups=groups)
-
-    return _serve("catalog/indication_list.html", "indications-html", "", build, stock_badge)
+    return _term_list(
+        "indication",
+        "Indications",
+        "What practitioners treat with mesotherapy, by treatment area.",
+        list_indications,
+        TreatmentArea,
+    )
 
 
 def _term_page(group: str, slug: str, loader):

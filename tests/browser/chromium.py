@@ -17,6 +17,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+def wanted_path() -> str:
+    return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
 def chromium_path() -> str | None:
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    path = wanted_path()
     return path if Path(path).is_file() and os.access(path, os.X_OK) else None

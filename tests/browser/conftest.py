@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from shop.demo import seed_demo
 from shop.extensions import db
 from tests import dbs
-from tests.browser.chromium import CHROMIUM_ARGS, chromium_path
+from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, wanted_path
 from tests.conftest import make_app
 
 
@@ -42,7 +42,7 @@ def browser():
     path = chromium_path()
     if path is None:
         pytest.skip(
-            "Chromium not found at /usr/bin/chromium (install Debian's chromium, or set CHROMIUM_PATH)"
+            f"Chromium not found at {wanted_path()} (apt-get install chromium, or set CHROMIUM_PATH)"
         )
     from playwright.sync_api import sync_playwright
 
