@@ -70,7 +70,7 @@ class BaseConfig:
     # change anywhere invalidates them for every worker and host at once.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600
-    CACHE_THRESHOLD = 2000
+    CACHE_THRESHOLD = 500  # entries per process (a listing page is ~60 KB)
     CACHE_KEY_PREFIX = "shop:"
 
     RATELIMIT_STORAGE_URI = "memory://"
