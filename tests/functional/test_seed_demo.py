@@ -96,9 +96,12 @@ def test_seed_demo_twice_changes_nothing(runner):
 
 
 def test_seed_demo_products_option_adds_generated_products_once(runner):
+    assert runner.invoke(args=["shop", "seed-demo"]).exit_code == 0
+    token = current_token()
     first = runner.invoke(args=["shop", "seed-demo", "--products", "30"])
     assert first.exit_code == 0, first.output
     assert "generated products: added 30" in first.output
+    assert current_token() != token  # bulk inserts invalidate the catalogue cache as well
     total = table_counts()["products"]
     again = runner.invoke(args=["shop", "seed-demo", "--products", "30"])
     assert "generated products: added 0" in again.output
