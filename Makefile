@@ -32,7 +32,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run

@@ -102,4 +102,5 @@ def handle_unexpected_error(error: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ShopError, handle_shop_error)
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(Exception, handle_unexpected_error)
+    if not app.debug:  # in debug mode the interactive debugger shows the crash instead
+        app.register_error_handler(Exception, handle_unexpected_error)
