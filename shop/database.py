@@ -104,10 +104,6 @@ def configure_engines(app: Flask) -> None:
                 _configure_sqlite(engine)
 
 
-def is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 @contextmanager
 def statement_connection() -> Iterator[Connection]:
     """A connection for a few reads outside the request's transaction.

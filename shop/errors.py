@@ -35,13 +35,6 @@ class ShopError(Exception):
         return f"{type(self).__name__}({self.code!r}, {self.message!r})"
 
 
-class NotFoundError(ShopError):
-    status = 404
-
-    def __init__(self, message: str, code: str = "not_found") -> None:
-        super().__init__(code, message)
-
-
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 

@@ -6,12 +6,11 @@ from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 
-def content_security_policy(extra_script_sources: list[str] | None = None) -> str:
-    scripts = " ".join(["'self'", *(extra_script_sources or [])])
+def content_security_policy() -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src {scripts}",
+            "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -25,7 +24,7 @@ def content_security_policy(extra_script_sources: list[str] | None = None) -> st
 
 
 def register_security_headers(app: Flask) -> None:
-    policy = content_security_policy(app.config.get("CSP_EXTRA_SCRIPT_SOURCES"))
+    policy = content_security_policy()
     app.session_interface = CookieOnDemandSessionInterface()
 
     defaults = [

@@ -64,7 +64,6 @@ def layout_links() -> dict[str, str]:
 
 def register_template_helpers(app: Flask) -> None:
     app.context_processor(lambda: {"links": layout_links()})
-    app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
     app.jinja_env.globals["stock_hole"] = hole
     app.jinja_env.trim_blocks = True

@@ -7,8 +7,9 @@ from typing import Any
 
 from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
 from shop.catalog.query import MAX_PAGE, MAX_QUERY_LENGTH, MAX_VALUES_PER_FILTER
+from shop.catalog.query import SLUG as SLUG_RE
 
-SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
+SLUG = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 80}
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -53,31 +53,12 @@ def product_list(page: CatalogPage) -> dict[str, Any]:
     }
 
 
-def ingredient(term: TermCount) -> dict[str, Any]:
+def vocabulary_item(term: TermCount, detail: str) -> dict[str, Any]:
+    """An ingredient (detail "kind"), an indication ("area") or a brand ("country", may be null)."""
     return {
         "slug": term.slug,
         "name": term.name,
-        "kind": term.detail,
-        "description": term.description,
-        "product_count": term.product_count,
-    }
-
-
-def indication(term: TermCount) -> dict[str, Any]:
-    return {
-        "slug": term.slug,
-        "name": term.name,
-        "area": term.detail,
-        "description": term.description,
-        "product_count": term.product_count,
-    }
-
-
-def brand(term: TermCount) -> dict[str, Any]:
-    return {
-        "slug": term.slug,
-        "name": term.name,
-        "country": term.detail or None,
+        detail: term.detail or None,
         "description": term.description,
         "product_count": term.product_count,
     }

@@ -15,7 +15,7 @@ from shop.api import bp, serializers
 from shop.api.openapi import openapi_document
 from shop.catalog.cache import cached_with_stock
 from shop.catalog.listing import list_products, summarise
-from shop.catalog.query import parse_catalog_query
+from shop.catalog.query import catalog_query_from
 from shop.catalog.services import (
     get_active_product,
     list_brands,
@@ -38,12 +38,7 @@ def _respond(namespace: str, key: str, build):
 
 @bp.get("/products")
 def product_list():
-    config = current_app.config
-    query = parse_catalog_query(
-        request.args,
-        default_per_page=config["CATALOG_PER_PAGE"],
-        max_per_page=config["CATALOG_MAX_PER_PAGE"],
-    )
+    query = catalog_query_from(request.args, current_app.config)
 
     def build() -> Stencil:
         page = list_products(query, strict=True)
@@ -73,7 +68,9 @@ def ingredient_list():
     return _respond(
         "ingredients-json",
         "",
-        lambda: _stencil({"items": [serializers.ingredient(t) for t in list_ingredients()]}),
+        lambda: _stencil(
+            {"items": [serializers.vocabulary_item(t, "kind") for t in list_ingredients()]}
+        ),
     )
 
 
@@ -82,7 +79,9 @@ def indication_list():
     return _respond(
         "indications-json",
         "",
-        lambda: _stencil({"items": [serializers.indication(t) for t in list_indications()]}),
+        lambda: _stencil(
+            {"items": [serializers.vocabulary_item(t, "area") for t in list_indications()]}
+        ),
     )
 
 
@@ -91,7 +90,9 @@ def brand_list():
     return _respond(
         "brands-json",
         "",
-        lambda: _stencil({"items": [serializers.brand(t) for t in list_brands()]}),
+        lambda: _stencil(
+            {"items": [serializers.vocabulary_item(t, "country") for t in list_brands()]}
+        ),
     )
 
 

@@ -99,9 +99,9 @@ def _cache_key(token: str, namespace: str, key: str) -> str:
     return f"catalog:{token}:{namespace}:{digest}"
 
 
-def cached(namespace: str, key: str, build: Callable[[], T], *, token: str | None = None) -> T:
+def cached(namespace: str, key: str, build: Callable[[], T], *, token: str) -> T:
     """The value cached under (catalogue token, namespace, key), built on a miss."""
-    full_key = _cache_key(token or current_token(), namespace, key)
+    full_key = _cache_key(token, namespace, key)
     value: Any = cache.get(full_key)
     if value is None:
         value = build()
@@ -159,13 +159,15 @@ def cached_with_stock(
     """A cached page and the live stock of its products; usually one round trip."""
     global _last_token
     guess = _last_token
+    token = None
     if guess is not None:
         page = cache.get(_cache_key(guess, namespace, key))
         if page is not None:
             token, stock = _token_and_stock(page.keys)
             if token == guess:
                 return page, stock
-    token = current_token()
+    if token is None:  # not read yet (no guess, or no page under it)
+        token = current_token()
     _last_token = token
     page = cached(namespace, key, build, token=token)
     _, stock = _token_and_stock(page.keys)

@@ -12,7 +12,14 @@ from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
 
-from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
+from shop.catalog.enums import (
+    IngredientKind,
+    LabelledEnum,
+    ProductForm,
+    Profession,
+    SortOrder,
+    TreatmentArea,
+)
 from shop.catalog.listing import CatalogPage, FacetValue, ProductSummary
 from shop.catalog.models import Product
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
@@ -27,12 +34,17 @@ GROUP_TITLES = {
     "ingredient": "Ingredient",
     "brand": "Brand",
 }
-GROUP_NOUNS = {
-    "area": "area",
-    "indication": "indication",
-    "ingredient": "ingredient",
-    "brand": "brand",
+# Indications are listed by treatment area, ingredients by kind (their Term.extra).
+SECTIONS: dict[str, type[LabelledEnum]] = {
+    "indication": TreatmentArea,
+    "ingredient": IngredientKind,
 }
+
+
+def section_label(group: str, value: str) -> str:
+    """'Face' for an indication of the face area, 'Vitamin' for a vitamin; '' otherwise."""
+    sections = SECTIONS.get(group)
+    return sections(value).label if sections and value else ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,6 @@ class FacetBlock:
     group: str
     title: str
     links: tuple[FacetLink, ...]
-    selected_count: int
 
 
 @dataclass(frozen=True)
@@ -83,9 +94,7 @@ class PageLink:
 @dataclass
 class ListingView:
     total: int
-    page: int
     pages: int
-    per_page: int
     q: str
     sort: str
     cards: list[Card]
@@ -138,14 +147,6 @@ def card(summary: ProductSummary, urls: UrlBuilder, *, shown_ingredients: int = 
     )
 
 
-def _section(group: str, value: FacetValue) -> str:
-    if group == "indication" and value.extra:
-        return TreatmentArea(value.extra).label
-    if group == "ingredient" and value.extra:
-        return IngredientKind(value.extra).label
-    return ""
-
-
 def _facet_block(
     group: str, values: list[FacetValue], query: CatalogQuery, urls: UrlBuilder
 ) -> FacetBlock:
@@ -158,22 +159,14 @@ def _facet_block(
             url=urls.listing(query.toggled(group, value.slug)),
             # A selected value stays clickable so it can be switched off.
             disabled=value.count == 0 and not value.selected,
-            section=_section(group, value),
+            section=section_label(group, value.extra),
         )
         for value in values
     ]
-    if group == "indication":
-        order = {area.label: index for index, area in enumerate(TreatmentArea)}
-        links.sort(key=lambda link: (order.get(link.section, 99), link.name))
-    elif group == "ingredient":
-        order = {kind.label: index for index, kind in enumerate(IngredientKind)}
-        links.sort(key=lambda link: (order.get(link.section, 99), link.name))
-    return FacetBlock(
-        group=group,
-        title=GROUP_TITLES[group],
-        links=tuple(links),
-        selected_count=sum(link.selected for link in links),
-    )
+    if group in SECTIONS:  # by section, in the enum's order, then by name
+        order = {member.label: index for index, member in enumerate(SECTIONS[group])}
+        links.sort(key=lambda link: (order.get(link.section, len(order)), link.name))
+    return FacetBlock(group=group, title=GROUP_TITLES[group], links=tuple(links))
 
 
 def _pagination(query: CatalogQuery, pages: int, urls: UrlBuilder) -> list[PageLink]:
@@ -213,9 +206,7 @@ def listing_view(page: CatalogPage) -> ListingView:
     first = (query.page - 1) * query.per_page + 1 if page.items else 0
     return ListingView(
         total=page.total,
-        page=query.page,
         pages=page.pages,
-        per_page=query.per_page,
         q=query.q,
         sort=query.sort.value,
         cards=[card(item, urls) for item in page.items],
@@ -232,11 +223,7 @@ def listing_view(page: CatalogPage) -> ListingView:
         last_page_url=urls.listing(query.at_page(page.pages)),
         hidden_fields=hidden,
         sort_choices=SortOrder.choices(),
-        unknown=[
-            f"{GROUP_NOUNS[group]} “{slug}”"
-            for group, slugs in page.unknown.items()
-            for slug in slugs
-        ],
+        unknown=[f"{group} “{slug}”" for group, slugs in page.unknown.items() for slug in slugs],
         first_item=first,
         last_item=first + len(page.items) - 1 if page.items else 0,
     )

@@ -18,7 +18,8 @@ FILTER_GROUPS = ("ingredient", "indication", "area", "brand")
 MAX_VALUES_PER_FILTER = 50
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 100_000
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug as URLs and the API take it (the same rule as for stored slugs).
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class MultiArgs(Protocol):
@@ -38,10 +39,6 @@ class CatalogQuery:
 
     def selected(self, group: str) -> tuple[str, ...]:
         return self.filters.get(group, ())
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.q) or any(self.filters.values())
 
     def key(self) -> str:
         """A stable cache key: the same selection in any order gives the same key."""
@@ -99,6 +96,15 @@ def _parse_int(args: MultiArgs, name: str, default: int, low: int, high: int) ->
     return value
 
 
+def catalog_query_from(args: MultiArgs, config: Mapping) -> CatalogQuery:
+    """parse_catalog_query with the page sizes the app is configured with."""
+    return parse_catalog_query(
+        args,
+        default_per_page=config["CATALOG_PER_PAGE"],
+        max_per_page=config["CATALOG_MAX_PER_PAGE"],
+    )
+
+
 def parse_catalog_query(
     args: MultiArgs, *, default_per_page: int = 24, max_per_page: int = 100
 ) -> CatalogQuery:
@@ -109,7 +115,7 @@ def parse_catalog_query(
         if len(values) > MAX_VALUES_PER_FILTER:
             raise _bad(f"at most {MAX_VALUES_PER_FILTER} values of {group} at once")
         for value in values:
-            if len(value) > 80 or not _SLUG.match(value):
+            if len(value) > 80 or not SLUG.match(value):
                 raise _bad(
                     f"{group} takes slugs (lower-case letters, digits, dashes); got {value[:80]!r}"
                 )

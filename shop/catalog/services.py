@@ -30,10 +30,10 @@ from shop.catalog.models import (
     ProductProfession,
     product_indications,
 )
+from shop.catalog.query import SLUG
 from shop.catalog.search import normalise_many
 from shop.extensions import db
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 

@@ -14,17 +14,19 @@ from markupsafe import Markup
 
 from shop.catalog import bp
 from shop.catalog.cache import cached_with_stock
-from shop.catalog.enums import IngredientKind, LabelledEnum, TreatmentArea
+from shop.catalog.enums import TreatmentArea
 from shop.catalog.listing import list_products
 from shop.catalog.presenters import (
+    SECTIONS,
     UrlBuilder,
     card,
     listing_view,
     product_view,
+    section_label,
     stock_badge,
     stock_details,
 )
-from shop.catalog.query import CatalogQuery, parse_catalog_query
+from shop.catalog.query import catalog_query_from
 from shop.catalog.services import (
     get_active_product,
     get_indication,
@@ -59,15 +61,6 @@ def _serve(template: str, namespace: str, key: str, build, fill):
     return render_template(template, title=page.title, description=page.description, main=main)
 
 
-def _catalog_query() -> CatalogQuery:
-    config = current_app.config
-    return parse_catalog_query(
-        request.args,
-        default_per_page=config["CATALOG_PER_PAGE"],
-        max_per_page=config["CATALOG_MAX_PER_PAGE"],
-    )
-
-
 @bp.get("/")
 def home():
     def build():
@@ -98,7 +91,7 @@ def home():
 
 @bp.get("/products")
 def product_list():
-    query = _catalog_query()
+    query = catalog_query_from(request.args, current_app.config)
 
     def build():
         view = listing_view(list_products(query, strict=False))
@@ -122,13 +115,13 @@ def product_detail(slug: str):
     return _serve("catalog/product_detail.html", "product-html", slug, build, stock_details)
 
 
-def _term_list(group: str, heading: str, intro: str, terms, sections: type[LabelledEnum]):
+def _term_list(group: str, heading: str, intro: str, terms):
     """All ingredients (by kind) or all indications (by area), with their product counts."""
 
     def build():
-        grouped: dict[str, list] = {section.label: [] for section in sections}
+        grouped: dict[str, list] = {section.label: [] for section in SECTIONS[group]}
         for term in terms():
-            grouped[sections(term.detail).label].append(term)
+            grouped[section_label(group, term.detail)].append(term)
         return _render_main(
             "catalog/partials/term_list.html",
             heading,
@@ -148,7 +141,6 @@ def ingredient_list():
         "Ingredients",
         "What the solutions are made of, by kind. Each ingredient lists the products that contain it.",
         list_ingredients,
-        IngredientKind,
     )
 
 
@@ -159,7 +151,6 @@ def indication_list():
         "Indications",
         "What practitioners treat with mesotherapy, by treatment area.",
         list_indications,
-        TreatmentArea,
     )
 
 
@@ -171,11 +162,7 @@ def _term_page(group: str, slug: str, loader):
         urls = UrlBuilder()
         query = urls.base_query().with_filters(group, (slug,))
         page = list_products(replace(query, per_page=RELATED_LIMIT))
-        detail = (
-            IngredientKind(term.kind).label
-            if group == "ingredient"
-            else TreatmentArea(term.area).label
-        )
+        detail = section_label(group, term.kind if group == "ingredient" else term.area)
         return _render_main(
             "catalog/partials/term.html",
             f"{term.name}: mesotherapy solutions",
