@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.config import ROOT, BaseConfig, ConfigError, config_class
-from shop.extensions import bootstrap, cache, csrf, db, limiter, migrate
+from shop.extensions import bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
 __all__ = ["create_app", "ConfigError"]
 
@@ -63,6 +63,10 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
 
 
 def _wire_domains(app: Flask) -> None:
@@ -74,12 +78,20 @@ def _wire_domains(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from shop.accounts import bp as accounts_bp
+    from shop.admin import bp as admin_bp
     from shop.api import bp as api_bp
     from shop.catalog import bp as catalog_bp
+    from shop.checkout import bp as checkout_bp
     from shop.health import bp as health_bp
+    from shop.licensing import bp as licensing_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(licensing_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Importing the models registers every table with the metadata Alembic compares.
     from shop import models  # noqa: F401

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import DateTime, event
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
@@ -124,3 +125,15 @@ def statement_connection() -> Iterator[Connection]:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
+
+
+def enum_column(enum_class: type, length: int = 32) -> SAEnum:
+    """A StrEnum stored as its value in a plain string column, read back as the member."""
+    return SAEnum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

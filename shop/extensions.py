@@ -6,6 +6,7 @@ from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -32,3 +33,4 @@ csrf = CSRFProtect()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
+login_manager = LoginManager()

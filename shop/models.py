@@ -1,5 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
+from shop.accounts.models import User  # noqa: F401
+from shop.audit.models import AuditEvent  # noqa: F401
 from shop.catalog.models import (  # noqa: F401
     Brand,
     CatalogState,
@@ -10,4 +12,7 @@ from shop.catalog.models import (  # noqa: F401
     ProductProfession,
     product_indications,
 )
+from shop.checkout.models import CartLine  # noqa: F401
 from shop.inventory.models import StockLot, StockMovement  # noqa: F401
+from shop.licensing.models import Licence, LicenceDocument  # noqa: F401
+from shop.mail.models import OutboxMessage  # noqa: F401

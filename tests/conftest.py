@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event
 
@@ -42,6 +42,10 @@ def make_app(database_url: str, **overrides) -> Flask:
     return create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **overrides)
 
 
+def _forget_loaded_user(_sender, **_extra) -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     if dbs.backend() != "sqlite":
@@ -55,6 +59,9 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app(database_url) -> Iterator[Flask]:
     app = make_app(database_url)
+    # Tests hold one app context across requests, so ``g`` would carry Flask-Login's
+    # user from one request to the next; production gets a fresh ``g`` per request.
+    request_started.connect(_forget_loaded_user, app)
     with app.app_context():
         upgrade()  # the schema comes from the migrations, so they are tested too
     yield app
@@ -132,3 +139,17 @@ def count_queries(app):
             event.remove(target, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` makes the test client that user, as Flask-Login would after a log-in."""
+
+    def log_in(user, *, on=None):
+        target = on or client
+        with target.session_transaction() as flask_session:
+            flask_session["_user_id"] = user.get_id()
+            flask_session["_fresh"] = True
+        return target
+
+    return log_in

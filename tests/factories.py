@@ -90,3 +90,98 @@ def make_product(
             quantity=stock,
         )
     return product
+
+
+# Accounts and licences -------------------------------------------------------
+
+DEFAULT_PASSWORD = "correct horse battery staple 42"
+# A tiny but real PDF (what the upload check accepts as PDF).
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def make_user(
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    role=None,
+    confirmed: bool = True,
+    enabled: bool = True,
+):
+    from shop.accounts.enums import Role
+    from shop.accounts.models import User
+    from shop.accounts.services import hash_password, normalise_email
+    from shop.database import utcnow
+    from shop.extensions import db
+
+    n = _n()
+    user = User(
+        email=normalise_email(email or f"user{n}@example.org"),
+        name=name or f"User {n}",
+        password_hash=hash_password(password),
+        role=role or Role.CUSTOMER,
+        is_enabled=enabled,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_licence(
+    user,
+    *,
+    status=None,
+    profession: Profession = Profession.PHYSICIAN,
+    expires_in_days: int = 365,
+    country: str = "IE",
+    npi: str | None = None,
+):
+    """A licence in the given state, written directly (the state machine is tested elsewhere)."""
+    import hashlib
+
+    from shop.database import utcnow
+    from shop.extensions import db
+    from shop.licensing.enums import LicenceStatus
+    from shop.licensing.models import Licence, LicenceDocument
+
+    status = status or LicenceStatus.APPROVED
+    document = LicenceDocument(
+        filename="licence.pdf",
+        content_type="application/pdf",
+        size_bytes=len(PDF_BYTES),
+        sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+        data=PDF_BYTES,
+    )
+    licence = Licence(
+        user=user,
+        profession=profession,
+        licence_number=f"MCRN-{_n():06d}",
+        country=country,
+        region="Dublin",
+        expires_on=today() + timedelta(days=expires_in_days),
+        npi=npi,
+        document=document,
+        status=status,
+        decided_at=None if status == LicenceStatus.PENDING else utcnow(),
+    )
+    db.session.add(licence)
+    db.session.flush()
+    return licence
+
+
+def make_professional(**kw):
+    """A confirmed user with an approved, unexpired licence."""
+    profession = kw.pop("profession", Profession.PHYSICIAN)
+    user = make_user(**kw)
+    make_licence(user, profession=profession)
+    return user
+
+
+def make_admin(**kw):
+    from shop.accounts.enums import Role
+
+    return make_user(role=Role.ADMIN, **kw)

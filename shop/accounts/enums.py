@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from shop.catalog.enums import LabelledEnum
+
+
+class Role(LabelledEnum):
+    CUSTOMER = "customer", "Customer"
+    ADMIN = "admin", "Administrator"

@@ -1,0 +1,1 @@
+"""The professional's licence: submit, follow, download."""

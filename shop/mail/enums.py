@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from shop.catalog.enums import LabelledEnum
+
+
+class OutboxStatus(LabelledEnum):
+    PENDING = "pending", "Waiting"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
