@@ -7,6 +7,7 @@ In CI (``SHOP_CI=1``) a skipped test fails the run: nothing may be skipped there
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -153,3 +154,19 @@ def login(client):
         return target
 
     return log_in
+
+
+_CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def csrf_token(client):
+    """``csrf_token(path)``: the form token of the page at ``path``, as a browser would post it."""
+
+    def token_from(path: str, *, on=None) -> str:
+        response = (on or client).get(path)
+        match = _CSRF_FIELD.search(response.get_data(as_text=True))
+        assert match, f"no CSRF token in the page at {path} ({response.status_code})"
+        return match.group(1)
+
+    return token_from
