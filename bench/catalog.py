@@ -184,6 +184,7 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
             },
             "SHOP_ENV": "production",
             "SECRET_KEY": uuid.uuid4().hex * 2,
+            "SHOP_BASE_URL": "http://127.0.0.1",
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": "false",  # the benchmark is one client hammering
         }

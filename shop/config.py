@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +63,9 @@ class BaseConfig:
     DATABASE_PING_AFTER_IDLE_SECONDS = 10.0
 
     SHOP_NAME = "MesoPro"
+    # The public address links in mail point to. Never taken from a request's Host
+    # header, which the client chooses (a forged one would send reset links elsewhere).
+    SHOP_BASE_URL: str | None = None
     SHOP_LOCALE = "en_IE"  # how prices and dates are written
     DEFAULT_CURRENCY = "EUR"
     CATALOG_PER_PAGE = 24
@@ -76,6 +81,52 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = "600 per minute"
+    # Per client address, on the POSTs that guess passwords or send mail.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    REGISTRATION_RATE_LIMIT = "10 per hour"
+    PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
+    CONFIRMATION_RATE_LIMIT = "5 per hour"
+    LICENCE_UPLOAD_RATE_LIMIT = "10 per hour"
+
+    # Cookies: never readable by scripts, not sent on cross-site POSTs. Production
+    # adds Secure. The remember cookie carries the user's session token, so a new
+    # token (password change, "log out everywhere") ends it.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+
+    # Signed links in mail: how long each works (seconds).
+    EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+    PASSWORD_MIN_LENGTH = 12
+    # argon2id cost: argon2-cffi's defaults (RFC 9106's low-memory choice). A hash made
+    # with other figures is upgraded at the next log-in.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
+    PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale
+
+    # Mail. "smtp" delivers through MAIL_SERVER; "file" writes one .eml per message
+    # into MAIL_FILE_DIR (development: instance/mail/).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_TIMEOUT = 10.0
+    MAIL_DEFAULT_SENDER = "MesoPro <no-reply@localhost>"
+    MAIL_FILE_DIR: str | None = None  # default: <instance>/mail
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_BASE_SECONDS = 60  # doubled after each failed attempt...
+    MAIL_RETRY_MAX_SECONDS = 3600  # ...up to this
+    # A claimed message is left alone this long; a worker that died mid-send
+    # leaves it to be tried again afterwards. Longer than any send can take.
+    MAIL_CLAIM_SECONDS = 300
+    MAIL_BATCH_SIZE = 50
 
     BOOTSTRAP_SERVE_LOCAL = True  # CSS/JS come from the installed package, never a CDN
 
@@ -107,16 +158,64 @@ class BaseConfig:
             values["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]
         if os.environ.get("PROXY_COUNT"):
             values["PROXY_COUNT"] = _env_int("PROXY_COUNT", 0)
+        if os.environ.get("SHOP_BASE_URL"):
+            values["SHOP_BASE_URL"] = os.environ["SHOP_BASE_URL"].rstrip("/")
+        for name in _RATE_LIMIT_KEYS + _MAIL_TEXT_KEYS:
+            if os.environ.get(name):
+                values[name] = os.environ[name]
+        for name in _MAIL_INT_KEYS:
+            if os.environ.get(name):
+                values[name] = _env_int(name, 0)
+        for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+            if os.environ.get(name):
+                values[name] = _env_bool(name, False)
+        if os.environ.get("MAIL_TIMEOUT"):
+            values["MAIL_TIMEOUT"] = _env_float("MAIL_TIMEOUT")
         return values
 
     @classmethod
     def validate(cls, config: dict) -> None:
         """Raise ConfigError with a one-line reason when the app cannot start."""
+        if config.get("MAIL_BACKEND") not in MAIL_BACKENDS:
+            choices = ", ".join(MAIL_BACKENDS)
+            raise ConfigError(
+                f"MAIL_BACKEND={config.get('MAIL_BACKEND')!r} is unknown; use one of: {choices}"
+            )
+        if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
+            raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL are both on: choose one")
+        base_url = config.get("SHOP_BASE_URL")
+        if base_url:
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ConfigError(
+                    f"SHOP_BASE_URL={base_url!r} is not an address like https://shop.example"
+                )
+
+
+_RATE_LIMIT_KEYS = (
+    "LOGIN_RATE_LIMIT",
+    "REGISTRATION_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
+    "CONFIRMATION_RATE_LIMIT",
+    "LICENCE_UPLOAD_RATE_LIMIT",
+)
+_MAIL_TEXT_KEYS = (
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_FILE_DIR",
+)
+_MAIL_INT_KEYS = ("MAIL_PORT", "MAIL_MAX_ATTEMPTS")
+MAIL_BACKENDS = ("smtp", "file")
 
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
     DEBUG = True
+    MAIL_BACKEND = "file"  # a newcomer opens instance/mail/*.eml; no mail server needed
+    SHOP_BASE_URL = "http://127.0.0.1:5000"  # `make run` sets it from HOST and PORT
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{ROOT / 'instance' / 'shop.sqlite3'}"
 
     @classmethod
@@ -135,6 +234,11 @@ class TestingConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
+    # Cheap hashes: the suite hashes hundreds of passwords; the rules are the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    SHOP_BASE_URL = "http://localhost"  # the test client's host, so links open in tests
 
     @classmethod
     def load_environment(cls) -> dict:
@@ -145,18 +249,22 @@ class TestingConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def validate(cls, config: dict) -> None:
+        super().validate(config)
         if not config.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY is not set: production needs a long random secret")
         if len(config["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY is too short: production needs at least 32 characters")
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             raise ConfigError("DATABASE_URL is not set: production needs its database address")
+        if not config.get("SHOP_BASE_URL"):
+            raise ConfigError(
+                "SHOP_BASE_URL is not set: production needs the public address for links in mail"
+            )
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

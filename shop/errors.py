@@ -8,11 +8,13 @@ let it travel. Under ``/api`` every error is JSON
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from shop.extensions import db
+from shop.durations import describe_duration
+from shop.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +70,29 @@ def handle_shop_error(error: ShopError):
     return _html_error(error.status, "Not found" if error.status == 404 else "Sorry", error.message)
 
 
+def rate_limited_message() -> str:
+    """When to try again, in words; the Retry-After header says it to programs."""
+    limit = limiter.current_limit
+    wait = describe_duration(limit.reset_at - time.time()) if limit is not None else "a minute"
+    return f"Too many requests from your address. Try again in {wait}."
+
+
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    description = error.description or error.name
+    if status == 429:
+        description = rate_limited_message()
     if is_api_request():
         code = HTTP_CODES.get(status, "http_error")
-        response = json_error(status, code, error.description or error.name)
+        response = json_error(status, code, description)
         # Keep Allow on 405 and Retry-After on 429.
         for header in ("Allow", "Retry-After"):
             if error.get_response().headers.get(header):
                 response.headers[header] = error.get_response().headers[header]
         return response
-    return _html_error(status, error.name, error.description or error.name)
+    if status == 429:
+        return _html_error(status, "Too many attempts", description)
+    return _html_error(status, error.name, description)
 
 
 def handle_unexpected_error(error: Exception):

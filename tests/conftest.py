@@ -45,6 +45,9 @@ def make_app(database_url: str, **overrides) -> Flask:
 
 def _forget_loaded_user(_sender, **_extra) -> None:
     g.pop("_login_user", None)
+    # Flask-WTF keeps the request's CSRF token in ``g`` too; a log-in clears the session,
+    # so a token carried over would no longer match it.
+    g.pop("csrf_token", None)
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +64,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 def app(database_url) -> Iterator[Flask]:
     app = make_app(database_url)
     # Tests hold one app context across requests, so ``g`` would carry Flask-Login's
-    # user from one request to the next; production gets a fresh ``g`` per request.
+    # user (and Flask-WTF's token) from one request to the next; production gets a
+    # fresh ``g`` per request.
     request_started.connect(_forget_loaded_user, app)
     with app.app_context():
         upgrade()  # the schema comes from the migrations, so they are tested too

@@ -15,6 +15,7 @@ def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_"))},
         "SHOP_ENV": "production",
         "SECRET_KEY": "m" * 40,
+        "SHOP_BASE_URL": "https://shop.example",
         "DATABASE_URL": database_url,
     }
     return subprocess.run(

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "SHOP_ENV"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "SHOP_ENV", "SHOP_BASE_URL", "MAIL_BACKEND"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -36,12 +36,34 @@ def test_production_refuses_a_short_secret_key(clean_env):
         create_app("production")
 
 
+def test_production_refuses_to_start_without_its_public_address(clean_env):
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    with pytest.raises(ConfigError, match="SHOP_BASE_URL is not set"):
+        create_app("production")
+    clean_env.setenv("SHOP_BASE_URL", "shop.example")
+    with pytest.raises(ConfigError, match="is not an address like https://shop.example"):
+        create_app("production")
+
+
+def test_mail_settings_that_cannot_work_are_refused(clean_env):
+    clean_env.setenv("MAIL_BACKEND", "pigeon")
+    with pytest.raises(
+        ConfigError, match="MAIL_BACKEND='pigeon' is unknown; use one of: smtp, file"
+    ):
+        create_app("development")
+    with pytest.raises(ConfigError, match="MAIL_USE_TLS and MAIL_USE_SSL are both on"):
+        create_app("testing", MAIL_USE_TLS=True, MAIL_USE_SSL=True)
+
+
 def test_production_starts_with_its_secrets_and_uses_psycopg(clean_env):
     clean_env.setenv("SECRET_KEY", "x" * 48)
     clean_env.setenv("DATABASE_URL", "postgres://shop@db.internal/shop")
+    clean_env.setenv("SHOP_BASE_URL", "https://shop.example/")
     app = create_app("production")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://shop@db.internal/shop"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SHOP_BASE_URL"] == "https://shop.example"
     assert not app.debug
 
 
