@@ -29,10 +29,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" >> $@
 	@echo "wrote $@ (development settings, new SECRET_KEY)"
 
+# The development server and the mail worker together; Ctrl-C stops both. Links in
+# mail point at the address served here (mail lands in instance/mail/).
 run: $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
-	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+	SHOP_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python -m shop.devserver --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run

@@ -6,6 +6,8 @@ non-zero with a one-line reason otherwise.
 
 from __future__ import annotations
 
+import signal
+
 import click
 from flask.cli import with_appcontext
 
@@ -42,3 +44,58 @@ def seed_demo_command(generated: int) -> None:
     click.echo(f"demo catalogue: {report}")
     if generated:
         click.echo(f"generated products: added {added}, {generated} wanted")
+
+
+@shop_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run every job once, then exit.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Deliver mail and run the periodic jobs until SIGTERM or Ctrl-C."""
+    from shop.worker import PERIODIC_JOBS, Worker
+
+    worker = Worker(PERIODIC_JOBS, echo=click.echo)
+    if not once:
+
+        def stop(signum, _frame) -> None:
+            # The first signal lets the job under way finish; a second one is not caught.
+            signal.signal(signum, signal.SIG_DFL)
+            click.echo("worker: stopping after the job under way")
+            worker.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+    jobs = ", ".join(f"{job.name} every {job.interval_seconds:g}s" for job in PERIODIC_JOBS)
+    click.echo(f"worker: started ({jobs})")
+    worker.run(once=once)
+    click.echo("worker: stopped")
+
+
+def _job_command(job) -> click.Command:
+    """``flask shop <job>``: one pass of a periodic job, for cron or by hand."""
+
+    @with_appcontext
+    def run_once() -> None:
+        from shop.worker import run_job
+
+        try:
+            report = run_job(job)
+        except ShopError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"{job.name}: {report or 'nothing to do'}")
+
+    return click.Command(
+        job.name,
+        callback=run_once,
+        help=f"{job.description} One pass; the worker runs it every "
+        f"{job.interval_seconds:g} seconds.",
+    )
+
+
+def _add_job_commands() -> None:
+    from shop.worker import PERIODIC_JOBS
+
+    for job in PERIODIC_JOBS:
+        shop_cli.add_command(_job_command(job))
+
+
+_add_job_commands()

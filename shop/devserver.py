@@ -1,0 +1,65 @@
+"""``python -m shop.devserver``: the development server and the worker, started and
+stopped together (``make run``). Development only; production runs gunicorn and
+``flask shop worker`` as separate services.
+
+Each child runs in its own process group, so stopping one stops what it started
+too (the server's reloader runs the app in a child process). Ctrl-C or SIGTERM
+stops both; so does either one exiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, start_new_session=True)
+
+
+def _stop(processes: list[subprocess.Popen], timeout: float = 10.0) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C would: each stops cleanly
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="5000")
+    args = parser.parse_args(argv)
+
+    # SIGTERM (say, from a process manager) ends the loop below like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    processes = [
+        _start([*FLASK, "run", "--debug", "--host", args.host, "--port", str(args.port)]),
+        _start([*FLASK, "shop", "worker"]),
+    ]
+    code = 0
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        code = next(process.returncode for process in processes if process.poll() is not None)
+        print("devserver: one process ended; stopping the other", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop(processes)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
