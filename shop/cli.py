@@ -6,9 +6,11 @@ non-zero with a one-line reason otherwise.
 
 from __future__ import annotations
 
+import os
 import signal
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from shop.errors import ShopError
@@ -31,19 +33,67 @@ def shop_cli() -> None:
 )
 @with_appcontext
 def seed_demo_command(generated: int) -> None:
-    """Add the demo catalogue and stock; running it again changes nothing."""
+    """Add the demo catalogue and stock, and in development the demo accounts;
+    running it again changes nothing."""
     from shop.demo import seed_demo, seed_generated_products
+    from shop.demo_accounts import seed_demo_accounts
 
+    # Known passwords are for a developer's machine only, never a shared server.
+    with_accounts = current_app.config["SHOP_ENV"] == "development"
     try:
         report = seed_demo()
         added = seed_generated_products(generated)
+        accounts = seed_demo_accounts() if with_accounts else None
         db.session.commit()
     except ShopError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     click.echo(f"demo catalogue: {report}")
+    click.echo(f"demo accounts: {accounts or 'none (development only)'}")
     if generated:
         click.echo(f"generated products: added {added}, {generated} wanted")
+
+
+ADMIN_PASSWORD_VARIABLE = "SHOP_ADMIN_PASSWORD"
+
+
+@shop_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True, help="For a new account.")
+@with_appcontext
+def create_admin_command(email: str, name: str) -> None:
+    """Create an administrator, or make an existing user one.
+
+    A new account's password is read from SHOP_ADMIN_PASSWORD when it is set, and
+    otherwise asked for twice without being shown. It is never taken on the
+    command line, where the shell history and the process list would keep it.
+    """
+    from shop.accounts.errors import AccountError
+    from shop.accounts.services import (
+        create_admin,
+        find_user_by_email,
+        promote_to_admin,
+        validate_email_address,
+    )
+    from shop.database import utcnow
+
+    try:
+        address = validate_email_address(email)
+        user = find_user_by_email(address)
+        if user is not None:
+            promoted = promote_to_admin(user)
+            db.session.commit()
+            click.echo(f"{address} is {'now' if promoted else 'already'} an administrator")
+            return
+        password = os.environ.get(ADMIN_PASSWORD_VARIABLE) or click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True
+        )
+        create_admin(email=address, name=name, password=password, now=utcnow())
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(" ".join(exc.messages)) from None
+    click.echo(f"created administrator {address}")
 
 
 @shop_cli.command("worker")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
 from sqlalchemy import func, select
 
+from shop.accounts.enums import Role
+from shop.accounts.models import User
+from shop.accounts.services import check_password_strength, find_user_by_email, password_matches
 from shop.catalog.cache import current_token
-from shop.catalog.enums import IngredientKind, TreatmentArea
+from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
 from shop.catalog.models import (
     Brand,
     Indication,
@@ -14,8 +21,18 @@ from shop.catalog.models import (
     ProductIngredient,
     product_indications,
 )
+from shop.database import utcnow
+from shop.demo_accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_ADMIN,
+    DEMO_CUSTOMER,
+    DEMO_PROFESSIONAL,
+    demo_licence_pdf,
+)
 from shop.extensions import db
 from shop.inventory.models import StockLot, StockMovement
+from shop.licensing.enums import LicenceStatus
+from shop.licensing.models import Licence
 
 
 def table_counts() -> dict[str, int]:
@@ -117,3 +134,86 @@ def test_seed_demo_refuses_a_negative_count(runner):
     result = runner.invoke(args=["shop", "seed-demo", "--products", "-5"])
     assert result.exit_code != 0
     assert "-5 is not in the range" in result.output
+
+
+# Demo accounts: development only ---------------------------------------------
+
+
+def test_seed_demo_in_development_adds_the_demo_accounts(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "SHOP_ENV", "development")
+    result = runner.invoke(args=["shop", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo accounts: added 3 users, 1 licences" in result.output
+
+    admin = find_user_by_email(DEMO_ADMIN.email)
+    professional = find_user_by_email(DEMO_PROFESSIONAL.email)
+    customer = find_user_by_email(DEMO_CUSTOMER.email)
+    assert admin.role == Role.ADMIN
+    assert professional.role == customer.role == Role.CUSTOMER
+    for account, user in (
+        (DEMO_ADMIN, admin),
+        (DEMO_PROFESSIONAL, professional),
+        (DEMO_CUSTOMER, customer),
+    ):
+        assert user.email_confirmed and user.is_enabled
+        assert password_matches(user, account.password)
+
+    [licence] = db.session.scalars(select(Licence).where(Licence.user_id == professional.id))
+    assert licence.status == LicenceStatus.APPROVED and licence.profession == Profession.PHYSICIAN
+    assert licence.expires_on >= utcnow().date() + timedelta(days=4 * 365)
+    assert licence.reviewer_id == admin.id and licence.decided_at is not None
+    document = licence.document
+    assert document.data.startswith(b"%PDF-1.4") and document.data.rstrip().endswith(b"%%EOF")
+    assert b"DEMO ONLY" in document.data
+    assert document.sha256 == hashlib.sha256(document.data).hexdigest()
+    assert document.size_bytes == len(document.data)
+    assert db.session.scalar(select(func.count()).where(Licence.user_id == customer.id)) == 0
+
+
+def test_the_demo_pdf_has_a_cross_reference_table_that_points_at_its_objects():
+    pdf = demo_licence_pdf("Dr Demo (Test)", "DEMO-1", utcnow().date())
+    startxref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    table = pdf[startxref:].split(b"\n")
+    assert table[0] == b"xref" and table[1] == b"0 6"
+    for number, line in enumerate(table[3:8], start=1):
+        offset = int(line.split()[0])
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+    assert b"(Holder: Dr Demo \\(Test\\)) '" in pdf  # parentheses escaped in PDF strings
+
+
+def test_seed_demo_accounts_twice_changes_nothing(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "SHOP_ENV", "development")
+    assert runner.invoke(args=["shop", "seed-demo"]).exit_code == 0
+    admin = find_user_by_email(DEMO_ADMIN.email)
+    admin.name = "Renamed by hand"
+    again = runner.invoke(args=["shop", "seed-demo"])
+    assert "demo accounts: added 0 users, 0 licences" in again.output
+    assert admin.name == "Renamed by hand"
+    assert db.session.scalar(select(func.count()).select_from(User)) == 3
+
+
+def test_seed_demo_outside_development_creates_no_account(app, runner, monkeypatch):
+    for environment in ("production", "testing"):
+        monkeypatch.setitem(app.config, "SHOP_ENV", environment)
+        result = runner.invoke(args=["shop", "seed-demo"])
+        assert result.exit_code == 0, result.output
+        assert "demo accounts: none (development only)" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Licence)) == 0
+
+
+def test_the_demo_accounts_pass_the_password_policy_and_are_in_the_readme(app):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for account in DEMO_ACCOUNTS:
+        check_password_strength(account.password, name=account.name, email=account.email)
+        assert f"`{account.email}`" in readme and f"`{account.password}`" in readme
+
+
+def test_the_demo_administrator_logs_in_through_the_form(
+    app, client, runner, monkeypatch, post_form
+):
+    monkeypatch.setitem(app.config, "SHOP_ENV", "development")
+    runner.invoke(args=["shop", "seed-demo"])
+    response = post_form("/login", {"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,150 @@
+"""Demo accounts for development: ``flask shop seed-demo`` adds them when SHOP_ENV is
+development, never elsewhere. Their addresses and passwords are in the README.
+
+Idempotent like the demo catalogue: an account that exists (by e-mail) is left as
+it is, password included, and the professional gets a licence only if they have none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from shop.accounts.enums import Role
+from shop.accounts.models import User
+from shop.accounts.services import find_user_by_email, hash_password
+from shop.catalog.enums import Profession
+from shop.database import utcnow
+from shop.extensions import db
+from shop.licensing.enums import LicenceStatus
+from shop.licensing.models import Licence, LicenceDocument
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    password: str
+    role: Role = Role.CUSTOMER
+
+
+# Passwords that pass the shop's own policy, so they can be typed into its forms.
+DEMO_ADMIN = DemoAccount(
+    "admin@mesopro.example", "Demo Administrator", "Quartz-Lantern-Meadow-58", Role.ADMIN
+)
+DEMO_PROFESSIONAL = DemoAccount(
+    "pro@mesopro.example", "Dr Demo Professional", "Violet-Harbour-Compass-31"
+)
+DEMO_CUSTOMER = DemoAccount("customer@mesopro.example", "Demo Customer", "Amber-Thistle-Orbit-64")
+DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER)
+
+DEMO_LICENCE_NUMBER = "DEMO-MCRN-000042"
+DEMO_LICENCE_YEARS = 5
+
+
+@dataclass
+class AccountsReport:
+    users: int = 0
+    licences: int = 0
+
+    def __str__(self) -> str:
+        return f"added {self.users} users, {self.licences} licences"
+
+
+def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
+    """Add whatever of the demo administrator, professional and customer is missing."""
+    now = now or utcnow()
+    report = AccountsReport()
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        user = find_user_by_email(account.email)
+        if user is None:
+            user = User(
+                email=account.email,
+                name=account.name,
+                password_hash=hash_password(account.password),
+                role=account.role,
+                email_confirmed_at=now,
+            )
+            db.session.add(user)
+            report.users += 1
+        users[account] = user
+    db.session.flush()
+
+    professional = users[DEMO_PROFESSIONAL]
+    has_licence = db.session.scalar(
+        select(Licence.id).where(Licence.user_id == professional.id).limit(1)
+    )
+    if has_licence is None:
+        _approved_licence(professional, reviewer=users[DEMO_ADMIN], now=now)
+        report.licences += 1
+    return report
+
+
+def _approved_licence(user: User, *, reviewer: User, now: datetime) -> Licence:
+    expires_on = now.date() + timedelta(days=365 * DEMO_LICENCE_YEARS)
+    pdf = demo_licence_pdf(user.name, DEMO_LICENCE_NUMBER, expires_on)
+    licence = Licence(
+        user=user,
+        profession=Profession.PHYSICIAN,
+        licence_number=DEMO_LICENCE_NUMBER,
+        country="IE",
+        region="Dublin",
+        expires_on=expires_on,
+        document=LicenceDocument(
+            filename="demo-licence.pdf",
+            content_type="application/pdf",
+            size_bytes=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            data=pdf,
+        ),
+        status=LicenceStatus.APPROVED,
+        submitted_at=now,
+        reviewer=reviewer,
+        decided_at=now,
+    )
+    db.session.add(licence)
+    db.session.flush()
+    return licence
+
+
+def _pdf_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def demo_licence_pdf(holder: str, number: str, expires_on: date) -> bytes:
+    """A one-page PDF that says what it is: a made-up licence for the demo."""
+    lines = [
+        "DEMO ONLY - not a real licence",
+        "Medical Council (demo)",
+        f"Holder: {holder}",
+        "Profession: physician",
+        f"Licence number: {number}",
+        f"Valid until: {expires_on.isoformat()}",
+    ]
+    shown = " ".join(f"({_pdf_text(line)}) '" for line in lines)
+    content = f"BT /F1 14 Tf 72 780 Td 22 TL {shown} ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for index, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (index, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
