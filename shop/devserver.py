@@ -26,7 +26,9 @@ def _start(command: list[str]) -> subprocess.Popen:
 def _stop(processes: list[subprocess.Popen], timeout: float = 10.0) -> None:
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C would: each stops cleanly
+            # The whole group: the server's reloader and the app it runs. The worker
+            # finishes the job under way first.
+            os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     for process in processes:
         try:

@@ -24,6 +24,7 @@ class Inbox:
 
     def __init__(self, *, refuse: set[str] = frozenset(), delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
+        self.mail_options: list[list[str]] = []  # the MAIL FROM options of each message
         self.refuse = set(refuse)
         self.delay = delay
         self._lock = threading.Lock()
@@ -40,6 +41,7 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
+            self.mail_options.append(list(envelope.mail_options))
         return "250 Message accepted for delivery"
 
 

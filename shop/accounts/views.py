@@ -24,7 +24,8 @@ from shop.extensions import db, limiter, login_manager
 
 
 def _rate_limit(setting: str):
-    """Limit a view's POSTs per client address, at the rate the config names."""
+    """Limit a view's POSTs per client address, at the rate the config names. Place it
+    above ``login_required``: Flask-Limiter checks when its own wrapper runs."""
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
@@ -153,8 +154,8 @@ def edit_profile():
 
 
 @bp.post("/account/password")
-@login_required
 @_rate_limit("LOGIN_RATE_LIMIT")  # it checks the current password, so it could guess it
+@login_required
 def change_password():
     form = PasswordChangeForm(prefix="password")
     if form.validate_on_submit():
@@ -210,8 +211,8 @@ def confirm_email(token: str):
 
 
 @bp.post("/confirm-email/resend")
-@login_required
 @_rate_limit("CONFIRMATION_RATE_LIMIT")
+@login_required
 def resend_confirmation():
     if current_user.email_confirmed:
         flash("Your e-mail address is already confirmed.", "info")

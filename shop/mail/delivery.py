@@ -163,5 +163,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     # recognised as the same message; it starts with the date so files sort by it.
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     email["Message-ID"] = f"<{message.created_at:%Y%m%dT%H%M%S}.outbox-{message.id}@{domain}>"
-    email.set_content(message.body_text)
+    # Plain 7bit or 8bit text, not quoted-printable: links stay whole on their line,
+    # in a mail client and in the .eml files a developer opens in an editor.
+    email.set_content(message.body_text, cte="7bit" if message.body_text.isascii() else "8bit")
     return email

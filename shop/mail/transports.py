@@ -61,7 +61,12 @@ class SmtpTransport:
         if self._connection is None:
             self._connection = self._connect()
         try:
-            self._connection.send_message(message)
+            self._connection.ehlo_or_helo_if_needed()
+            eight_bit = message.get("Content-Transfer-Encoding") == "8bit"
+            options = (
+                ("BODY=8BITMIME",) if eight_bit and self._connection.has_extn("8bitmime") else ()
+            )
+            self._connection.send_message(message, mail_options=options)
         except BaseException:
             self.close()
             raise

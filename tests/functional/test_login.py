@@ -150,3 +150,18 @@ def test_log_out_without_a_csrf_token_is_refused(client, login):
     login(make_user())
     assert client.post("/logout").status_code == 400
     assert client.get("/account").status_code == 200
+
+
+def test_a_hash_made_with_other_argon2_figures_is_upgraded_at_log_in(app, client, post_form):
+    from argon2 import PasswordHasher
+
+    user = make_user(email="dr.rossi@example.org")
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1).hash(
+        DEFAULT_PASSWORD
+    )
+    old_hash = user.password_hash
+    assert log_in(post_form, "dr.rossi@example.org").status_code == 302
+    assert user.password_hash != old_hash
+    assert f"m={app.config['ARGON2_MEMORY_COST']},t={app.config['ARGON2_TIME_COST']}" in (
+        user.password_hash
+    )

@@ -151,18 +151,33 @@ def test_messages_go_out_oldest_first_up_to_the_limit(smtp_server, deliver_to):
     assert deliver_due_messages(NOW).sent == 1
 
 
-def test_in_development_mail_is_written_to_a_folder(app, monkeypatch, tmp_path):
+def test_in_development_mail_is_written_to_a_folder_with_links_whole(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
     monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path / "mail"))
+    link = "http://127.0.0.1:5000/confirm-email/" + "eyJ1Ijo0LCJlIjoibm9yYUBleGFtcGxlLm9yZyJ9" * 3
     first = queue(subject="First")
-    queue(subject="Second", body="Open http://localhost/confirm-email/abc\n")
+    queue(subject="Second", body=f"Open this link:\n\n{link}\n")
     assert deliver_due_messages(NOW).sent == 2
     files = sorted((tmp_path / "mail").iterdir())
-    assert [f.suffix for f in files] == [".eml", ".eml"]
+    assert [f.suffix for f in files] == [".eml", ".eml"]  # no partial file left behind
     assert files[0].name == f"20270301T090000.outbox-{first.id}.eml"
-    parsed = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
+    raw = files[1].read_text()
+    assert f"\n{link}\n" in raw  # readable in an editor: not wrapped, not encoded
+    parsed = email.message_from_string(raw, policy=policy.default)
     assert parsed["Subject"] == "Second"
-    assert "http://localhost/confirm-email/abc" in parsed.get_content()
+    assert link in parsed.get_content()
+
+
+def test_text_beyond_ascii_arrives_intact_as_8bit(smtp_server, deliver_to):
+    deliver_to(smtp_server)
+    queue(subject="Bienvenue, Zoë", body="Chère Zoë Müller,\nvotre compte est prêt.\n")
+    assert deliver_due_messages(NOW).sent == 1
+    [received] = smtp_server.messages
+    assert received["Subject"] == "Bienvenue, Zoë"
+    text = received.get_content().replace("\r\n", "\n")  # CRLF on the wire
+    assert text == "Chère Zoë Müller,\nvotre compte est prêt.\n"
+    assert received["Content-Transfer-Encoding"] == "8bit"
+    assert "BODY=8BITMIME" in smtp_server.inbox.mail_options[0]
 
 
 @pytest.mark.parametrize("backend", ["smtp", "file"])

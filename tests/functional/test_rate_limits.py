@@ -81,6 +81,23 @@ def test_the_api_says_when_to_try_again_in_json(limited_app):
     assert int(response.headers["Retry-After"]) > 0
 
 
+@pytest.mark.parametrize(
+    ("setting", "path"),
+    [
+        ("CONFIRMATION_RATE_LIMIT", "/confirm-email/resend"),
+        ("LOGIN_RATE_LIMIT", "/account/password"),
+    ],
+)
+def test_account_actions_are_limited_before_anything_else_is_checked(limited_app, setting, path):
+    client = limited_app(**{setting: "1 per minute"}).test_client()
+    token = csrf_of(client, "/login")
+    # Counted first, so even posts that would be sent to log in use the allowance up.
+    first = client.post(path, data={"csrf_token": token})
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login")
+    second = client.post(path, data={"csrf_token": token})
+    assert second.status_code == 429 and "Retry-After" in second.headers
+
+
 def test_limits_count_per_client_address(limited_app):
     app = limited_app(LOGIN_RATE_LIMIT="1 per minute")
     path, data = FORMS["LOGIN_RATE_LIMIT"]
