@@ -3,6 +3,8 @@ shows its error at once and the rules live in one place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -23,30 +25,63 @@ PASSWORD_HINT = (
 _EMAIL_MAX_LENGTH = 254
 
 
-def _show_under(field, error: AccountError) -> None:
-    """Show an AccountError under its field, a line each for zxcvbn's feedback.
+class ServiceCheck:
+    """A field validator that runs one of the services' checks on the value and shows
+    its AccountError under the field, a line each for zxcvbn's feedback.
 
     WTForms counts a field invalid when its error list is not empty, so the lines
     are added directly instead of raising one ValidationError with one message.
     """
-    field.errors.extend(error.messages)
+
+    def __init__(self, check: Callable[[FlaskForm, str], object]) -> None:
+        self.check = check
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        try:
+            self.check(form, field.data)
+        except AccountError as error:
+            field.errors.extend(error.messages)
 
 
-def new_password_field(label: str) -> PasswordField:
+def name_field() -> StringField:
+    return StringField(
+        "Your name",
+        validators=[
+            DataRequired(),
+            Length(max=NAME_MAX_LENGTH),
+            ServiceCheck(lambda form, value: clean_name(value)),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def email_field(*checks: ServiceCheck, autocomplete: str = "email") -> EmailField:
+    return EmailField(
+        "E-mail",
+        validators=[DataRequired(), Length(max=_EMAIL_MAX_LENGTH), *checks],
+        render_kw={"autocomplete": autocomplete},
+    )
+
+
+def new_password_field(label: str, *checks: ServiceCheck) -> PasswordField:
     return PasswordField(
         label,
-        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH), *checks],
         description=PASSWORD_HINT,
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
-        "E-mail",
-        validators=[DataRequired(), Length(max=_EMAIL_MAX_LENGTH)],
-        render_kw={"autocomplete": "username"},
+def repeated_password_field(label: str, mismatch: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(), EqualTo("new_password", mismatch)],
+        render_kw={"autocomplete": "new-password"},
     )
+
+
+class LoginForm(FlaskForm):
+    email = email_field(autocomplete="username")
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(max=1024)],
@@ -57,53 +92,22 @@ class LoginForm(FlaskForm):
 
 
 class AccountRegisterForm(FlaskForm):
-    name = StringField(
-        "Your name",
-        validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)],
-        render_kw={"autocomplete": "name"},
-    )
-    email = EmailField(
-        "E-mail",
-        validators=[DataRequired(), Length(max=_EMAIL_MAX_LENGTH)],
-        render_kw={"autocomplete": "email"},
-    )
-    password = new_password_field("Password")
-    submit = SubmitField("Create my account")
-
-    def validate_name(self, field):
-        try:
-            clean_name(field.data)
-        except AccountError as error:
-            _show_under(field, error)
-
-    def validate_email(self, field):
-        try:
-            validate_email_address(field.data)
-        except AccountError as error:
-            _show_under(field, error)
-
-    def validate_password(self, field):
-        try:
-            check_password_strength(
-                field.data, name=self.name.data or "", email=self.email.data or ""
+    name = name_field()
+    email = email_field(ServiceCheck(lambda form, value: validate_email_address(value)))
+    password = new_password_field(
+        "Password",
+        ServiceCheck(
+            lambda form, value: check_password_strength(
+                value, name=form.name.data or "", email=form.email.data or ""
             )
-        except AccountError as error:
-            _show_under(field, error)
+        ),
+    )
+    submit = SubmitField("Create my account")
 
 
 class ProfileEditForm(FlaskForm):
-    name = StringField(
-        "Your name",
-        validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)],
-        render_kw={"autocomplete": "name"},
-    )
+    name = name_field()
     submit = SubmitField("Save")
-
-    def validate_name(self, field):
-        try:
-            clean_name(field.data)
-        except AccountError as error:
-            _show_under(field, error)
 
 
 class PasswordChangeForm(FlaskForm):
@@ -113,28 +117,18 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     new_password = new_password_field("New password")
-    new_password_again = PasswordField(
-        "New password, again",
-        validators=[DataRequired(), EqualTo("new_password", "The two new passwords differ.")],
-        render_kw={"autocomplete": "new-password"},
+    new_password_again = repeated_password_field(
+        "New password, again", "The two new passwords differ."
     )
     submit = SubmitField("Change my password")
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField(
-        "E-mail",
-        validators=[DataRequired(), Length(max=_EMAIL_MAX_LENGTH)],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
     submit = SubmitField("Send me a link")
 
 
 class PasswordResetForm(FlaskForm):
     new_password = new_password_field("New password")
-    new_password_again = PasswordField(
-        "New password, again",
-        validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password_again = repeated_password_field("New password, again", "The two passwords differ.")
     submit = SubmitField("Save my new password")

@@ -23,6 +23,7 @@ from shop.accounts.models import User, new_session_token
 from shop.accounts.tokens import (
     CONFIRM_EMAIL,
     RESET_PASSWORD,
+    LinkKind,
     invalid_link,
     make_token,
     read_token,
@@ -298,15 +299,28 @@ def _user_named_by(payload: dict) -> User | None:
 # E-mail confirmation --------------------------------------------------------------
 
 
-def queue_confirmation_mail(user: User) -> OutboxMessage:
-    token = make_token(CONFIRM_EMAIL, {"u": user.id, "e": user.email})
+def _queue_link_mail(
+    user: User, kind: LinkKind, payload: dict, *, subject: str, template: str, endpoint: str
+) -> OutboxMessage:
+    """Queue a mail to the user whose one link carries a signed token of this kind."""
     return queue_mail(
         user.email,
-        f"Confirm your e-mail address for {current_app.config['SHOP_NAME']}",
-        "confirm_email",
+        f"{subject} for {current_app.config['SHOP_NAME']}",
+        template,
         user=user,
-        link=external_url("accounts.confirm_email", token=token),
-        lifetime=CONFIRM_EMAIL.lifetime,
+        link=external_url(endpoint, token=make_token(kind, payload)),
+        lifetime=kind.lifetime,
+    )
+
+
+def queue_confirmation_mail(user: User) -> OutboxMessage:
+    return _queue_link_mail(
+        user,
+        CONFIRM_EMAIL,
+        {"u": user.id, "e": user.email},
+        subject="Confirm your e-mail address",
+        template="confirm_email",
+        endpoint="accounts.confirm_email",
     )
 
 
@@ -338,14 +352,13 @@ def request_password_reset(email: str) -> OutboxMessage | None:
     user = find_user_by_email(email)
     if user is None or not user.is_enabled:
         return None
-    token = make_token(RESET_PASSWORD, {"u": user.id, "p": _password_fingerprint(user)})
-    return queue_mail(
-        user.email,
-        f"Choose a new password for {current_app.config['SHOP_NAME']}",
-        "reset_password",
-        user=user,
-        link=external_url("accounts.reset_password", token=token),
-        lifetime=RESET_PASSWORD.lifetime,
+    return _queue_link_mail(
+        user,
+        RESET_PASSWORD,
+        {"u": user.id, "p": _password_fingerprint(user)},
+        subject="Choose a new password",
+        template="reset_password",
+        endpoint="accounts.reset_password",
     )
 
 
