@@ -76,6 +76,12 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = "600 per minute"
+    # Licence uploads per logged-in user (Flask-Limiter notation).
+    LICENCE_UPLOAD_RATE_LIMIT = "10 per hour"
+
+    # The largest licence scan accepted. Request bodies are cut off with a 413 a
+    # little above it (create_app), so a bigger file never reaches memory whole.
+    LICENCE_MAX_BYTES = 10 * 1024 * 1024
 
     BOOTSTRAP_SERVE_LOCAL = True  # CSS/JS come from the installed package, never a CDN
 
@@ -100,6 +106,10 @@ class BaseConfig:
             values["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
         if os.environ.get("API_RATE_LIMIT"):
             values["API_RATE_LIMIT"] = os.environ["API_RATE_LIMIT"]
+        if os.environ.get("LICENCE_UPLOAD_RATE_LIMIT"):
+            values["LICENCE_UPLOAD_RATE_LIMIT"] = os.environ["LICENCE_UPLOAD_RATE_LIMIT"]
+        if os.environ.get("LICENCE_MAX_BYTES"):
+            values["LICENCE_MAX_BYTES"] = _env_int("LICENCE_MAX_BYTES", 0)
         if os.environ.get("CACHE_TYPE"):  # e.g. NullCache, to measure the uncached path
             values["CACHE_TYPE"] = os.environ["CACHE_TYPE"]
         if os.environ.get("CACHE_REDIS_URL"):
@@ -112,6 +122,8 @@ class BaseConfig:
     @classmethod
     def validate(cls, config: dict) -> None:
         """Raise ConfigError with a one-line reason when the app cannot start."""
+        if config.get("LICENCE_MAX_BYTES", 0) <= 0:
+            raise ConfigError("LICENCE_MAX_BYTES must be a positive number of bytes")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -151,6 +163,7 @@ class ProductionConfig(BaseConfig):
 
     @classmethod
     def validate(cls, config: dict) -> None:
+        super().validate(config)
         if not config.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY is not set: production needs a long random secret")
         if len(config["SECRET_KEY"]) < 32:
