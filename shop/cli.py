@@ -42,3 +42,19 @@ def seed_demo_command(generated: int) -> None:
     click.echo(f"demo catalogue: {report}")
     if generated:
         click.echo(f"generated products: added {added}, {generated} wanted")
+
+
+@shop_cli.command("expire-licences")
+@with_appcontext
+def expire_licences_command() -> None:
+    """Expire licences past their date and send the 30-day reminders (one transaction)."""
+    from shop.database import utcnow
+    from shop.licensing.services import expire_licences
+
+    try:
+        report = expire_licences(utcnow())
+        db.session.commit()
+    except ShopError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"licences: {report}")

@@ -51,7 +51,7 @@ def admin_calls(app) -> list[tuple[str, str, str]]:
 
 def test_the_walk_finds_every_admin_route(app):
     endpoints = {endpoint for endpoint, _, _ in admin_calls(app)}
-    assert KNOWN_ENDPOINTS <= endpoints
+    assert endpoints >= KNOWN_ENDPOINTS
     # Everything under /admin belongs to the one blueprint whose check closes it.
     assert all(endpoint.startswith("admin.") for endpoint in endpoints)
 

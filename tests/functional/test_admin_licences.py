@@ -101,7 +101,7 @@ def test_the_detail_shows_the_facts_the_pdf_preview_and_the_earlier_licences(cli
         in html
     )
     assert f'href="/admin/licences/{earlier.id}">{earlier.licence_number}</a>' in html
-    assert 'action="/admin/licences/%d/approve"' % licence.id in html
+    assert f'action="/admin/licences/{licence.id}/approve"' in html
     # This page alone may frame the preview; it is itself never framed.
     policy = response.headers["Content-Security-Policy"]
     assert "frame-src 'self'" in policy and "frame-ancestors 'none'" in policy
