@@ -338,3 +338,21 @@ def test_uploads_are_rate_limited_per_user(tmp_path):
     statuses = [client.post("/licence/new", data={}).status_code for _ in range(3)]
     assert statuses == [403, 403, 429]
     assert client.get("/licence/new").status_code == 200  # reading the form is not limited
+
+
+def test_the_account_page_section_shows_the_status_history_and_next_step(app):
+    from flask import render_template_string
+
+    user = make_user()
+    rejected = make_licence(user, status=LicenceStatus.REJECTED)
+    rejected.reason = "The photo is cut off."
+    # As the account page includes it: only ``user`` in the context.
+    page = '<h1>Account</h1>{% include "licensing/account_section.html" ignore missing %}'
+    with app.test_request_context():
+        html = render_template_string(page, user=user)
+        newcomer = render_template_string(page, user=make_user())
+    assert '<h2 class="h5" id="account-licence">Your licence</h2>' in html
+    assert "We could not accept your licence: The photo is cut off." in html
+    assert rejected.licence_number in html and 'href="/licence/new">Submit a new licence<' in html
+    assert "You have not submitted a licence yet." in newcomer
+    assert 'href="/licence/new">Submit your licence<' in newcomer
