@@ -13,21 +13,20 @@ class LicenceApproveForm(FlaskForm):
     submit = SubmitField("Approve")
 
 
-class LicenceRejectForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason for the rejection",
-        validators=[DataRequired("Give the reason for the rejection."), Length(max=2000)],
+def _reason_field(what: str) -> TextAreaField:
+    return TextAreaField(
+        f"Reason for the {what}",
+        validators=[DataRequired(f"Give the reason for the {what}."), Length(max=2000)],
         description=REASON_HELP,
         render_kw={"rows": 3},
     )
+
+
+class LicenceRejectForm(FlaskForm):
+    reason = _reason_field("rejection")
     submit = SubmitField("Reject")
 
 
 class LicenceRevokeForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason for the revocation",
-        validators=[DataRequired("Give the reason for the revocation."), Length(max=2000)],
-        description=REASON_HELP,
-        render_kw={"rows": 3},
-    )
+    reason = _reason_field("revocation")
     submit = SubmitField("Revoke")

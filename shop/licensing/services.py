@@ -339,41 +339,77 @@ def _already_decided(licence: Licence) -> LicenceError:
     )
 
 
-def _required_reason(reason: str, what: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise LicenceError(
-            LicenceError.REASON_REQUIRED,
-            f"Give the reason for the {what}: the professional will read it.",
-            field="reason",
-        )
-    return reason
+@dataclass(frozen=True)
+class _Decision:
+    action: str  # the audit action is "licence.<action>"
+    from_status: LicenceStatus
+    to_status: LicenceStatus
+    mail_subject: str
+    mail_template: str
+    reason_for: str | None = None  # what the required reason explains; None: optional
+
+
+_APPROVE = _Decision(
+    action="approve",
+    from_status=LicenceStatus.PENDING,
+    to_status=LicenceStatus.APPROVED,
+    mail_subject="Your licence is approved",
+    mail_template="licence_approved",
+)
+_REJECT = _Decision(
+    action="reject",
+    from_status=LicenceStatus.PENDING,
+    to_status=LicenceStatus.REJECTED,
+    mail_subject="Your licence was not accepted",
+    mail_template="licence_rejected",
+    reason_for="rejection",
+)
+_REVOKE = _Decision(
+    action="revoke",
+    from_status=LicenceStatus.APPROVED,
+    to_status=LicenceStatus.REVOKED,
+    mail_subject="Your licence was revoked",
+    mail_template="licence_revoked",
+    reason_for="revocation",
+)
 
 
 def _decide(
-    reviewer: User,
-    licence: Licence,
-    to_status: LicenceStatus,
-    *,
-    action: str,
-    reason: str,
-    now: datetime,
+    reviewer: User, licence_id: int, decision: _Decision, reason: str, now: datetime | None
 ) -> Licence:
+    """Lock the licence, check the transition, record it, audit it, mail the professional."""
+    reason = reason.strip()
+    if decision.reason_for and not reason:
+        raise LicenceError(
+            LicenceError.REASON_REQUIRED,
+            f"Give the reason for the {decision.reason_for}: the professional will read it.",
+            field="reason",
+        )
+    licence = _lock_licence(licence_id)
+    if licence.status != decision.from_status:
+        if decision.from_status == LicenceStatus.PENDING or licence.status == decision.to_status:
+            raise _already_decided(licence)
+        raise LicenceError(
+            LicenceError.NOT_APPROVED,
+            f"Only an approved licence can be {decision.to_status.label.lower()}; "
+            f"this one is {licence.status.label.lower()}.",
+            status=409,
+        )
     from_status = licence.status
-    licence.status = to_status
+    licence.status = decision.to_status
     licence.reviewer_id = reviewer.id
-    licence.decided_at = now
+    licence.decided_at = now or utcnow()
     licence.reason = reason
     record_event(
         actor=reviewer,
-        action=f"licence.{action}",
+        action=f"licence.{decision.action}",
         subject_type=SUBJECT_TYPE,
         subject_id=licence.id,
         from_state=from_status,
-        to_state=to_status,
+        to_state=decision.to_status,
         reason=reason,
     )
-    db.session.flush()
+    _mail_professional(licence, decision.mail_subject, decision.mail_template)
     return licence
 
 
@@ -381,65 +417,21 @@ def approve_licence(
     reviewer: User, licence_id: int, *, reason: str = "", now: datetime | None = None
 ) -> Licence:
     """Pending → approved; supersedes the professional's earlier approved licence."""
-    licence = _lock_licence(licence_id)
-    if licence.status != LicenceStatus.PENDING:
-        raise _already_decided(licence)
-    _decide(
-        reviewer,
-        licence,
-        LicenceStatus.APPROVED,
-        action="approve",
-        reason=reason.strip(),
-        now=now or utcnow(),
-    )
-    _mail_professional(licence, "Your licence is approved", "licence_approved")
-    return licence
+    return _decide(reviewer, licence_id, _APPROVE, reason, now)
 
 
 def reject_licence(
     reviewer: User, licence_id: int, *, reason: str, now: datetime | None = None
 ) -> Licence:
     """Pending → rejected, with the reason the professional will read."""
-    reason = _required_reason(reason, "rejection")
-    licence = _lock_licence(licence_id)
-    if licence.status != LicenceStatus.PENDING:
-        raise _already_decided(licence)
-    _decide(
-        reviewer,
-        licence,
-        LicenceStatus.REJECTED,
-        action="reject",
-        reason=reason,
-        now=now or utcnow(),
-    )
-    _mail_professional(licence, "Your licence was not accepted", "licence_rejected")
-    return licence
+    return _decide(reviewer, licence_id, _REJECT, reason, now)
 
 
 def revoke_licence(
     reviewer: User, licence_id: int, *, reason: str, now: datetime | None = None
 ) -> Licence:
     """Approved → revoked, with the reason the professional will read."""
-    reason = _required_reason(reason, "revocation")
-    licence = _lock_licence(licence_id)
-    if licence.status != LicenceStatus.APPROVED:
-        if licence.status == LicenceStatus.REVOKED:
-            raise _already_decided(licence)
-        raise LicenceError(
-            LicenceError.NOT_APPROVED,
-            f"Only an approved licence can be revoked; this one is {licence.status.label.lower()}.",
-            status=409,
-        )
-    _decide(
-        reviewer,
-        licence,
-        LicenceStatus.REVOKED,
-        action="revoke",
-        reason=reason,
-        now=now or utcnow(),
-    )
-    _mail_professional(licence, "Your licence was revoked", "licence_revoked")
-    return licence
+    return _decide(reviewer, licence_id, _REVOKE, reason, now)
 
 
 # Expiry and reminders --------------------------------------------------------------
