@@ -49,7 +49,7 @@ def seed_demo_command(generated: int) -> None:
 def expire_licences_command() -> None:
     """Expire licences past their date and send the 30-day reminders (one transaction)."""
     from shop.database import utcnow
-    from shop.licensing.services import expire_licences
+    from shop.licensing.expiry import expire_licences
 
     try:
         report = expire_licences(utcnow())

@@ -1,4 +1,4 @@
-"""Licences: submission, the administrators' decisions, expiry and reminders.
+"""Licences: submission, the administrators' decisions, and which licence counts.
 
 Services flush and never commit: the caller (view, CLI command, worker job) is
 the transaction.
@@ -11,14 +11,14 @@ licence before it without touching that row, and revoking the newest approved
 licence ends the right to buy even while an older one is unexpired. Submissions
 are ordered by time: only one may be pending at once, so the newest approved
 submission is also the last one approved. A licence is valid through its expiry
-date and expired from the next day (UTC), whether or not ``expire_licences`` has
-run yet.
+date and expired from the next day (UTC), whether or not ``expire_licences``
+(shop.licensing.expiry) has run yet.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import Select, case, func, select
@@ -40,7 +40,6 @@ from shop.licensing.npi import npi_problem
 from shop.mail.services import queue_mail
 
 SUBJECT_TYPE = "licence"
-REMINDER_DAYS = 30
 # Statuses of licences an administrator once approved: the newest of them decides.
 EVER_APPROVED = (LicenceStatus.APPROVED, LicenceStatus.REVOKED, LicenceStatus.EXPIRED)
 _NEWEST_FIRST = (Licence.submitted_at.desc(), Licence.id.desc())
@@ -87,6 +86,12 @@ def _newest_ever_approved(user_id: int) -> Licence | None:
         .order_by(*_NEWEST_FIRST)
         .limit(1)
     )
+
+
+def is_superseded(licence: Licence) -> bool:
+    """True when a newer licence of the same professional was approved after it."""
+    newest = _newest_ever_approved(licence.user_id)
+    return newest is not None and newest.id != licence.id
 
 
 def current_licence(user: User, *, today: date | None = None) -> Licence | None:
@@ -300,7 +305,7 @@ def licence_page_url() -> str | None:
     return None
 
 
-def _mail_professional(licence: Licence, subject: str, template: str, **context) -> None:
+def mail_professional(licence: Licence, subject: str, template: str, **context) -> None:
     queue_mail(
         licence.user.email,
         subject,
@@ -409,7 +414,7 @@ def _decide(
         to_state=decision.to_status,
         reason=reason,
     )
-    _mail_professional(licence, decision.mail_subject, decision.mail_template)
+    mail_professional(licence, decision.mail_subject, decision.mail_template)
     return licence
 
 
@@ -432,79 +437,3 @@ def revoke_licence(
 ) -> Licence:
     """Approved → revoked, with the reason the professional will read."""
     return _decide(reviewer, licence_id, _REVOKE, reason, now)
-
-
-# Expiry and reminders --------------------------------------------------------------
-
-
-@dataclass
-class ExpiryReport:
-    expired: list[int] = field(default_factory=list)
-    reminded: list[int] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        def ids(values: list[int]) -> str:
-            return f" ({', '.join(map(str, values))})" if values else ""
-
-        return (
-            f"expired {len(self.expired)} licence(s){ids(self.expired)}, "
-            f"sent {len(self.reminded)} reminder(s){ids(self.reminded)}"
-        )
-
-
-def _is_superseded(licence: Licence) -> bool:
-    newest = _newest_ever_approved(licence.user_id)
-    return newest is not None and newest.id != licence.id
-
-
-def _locked_batch(*conditions) -> list[Licence]:
-    # Locked in primary-key order; rows another worker holds are left to it.
-    return list(
-        db.session.scalars(
-            select(Licence)
-            .where(Licence.status == LicenceStatus.APPROVED, *conditions)
-            .order_by(Licence.id)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-def expire_licences(now: datetime) -> ExpiryReport:
-    """Mark approved licences past their date as expired, and remind once before expiry.
-
-    Each expiry is an audit event and a mail (no mail for a licence a renewal has
-    superseded). A reminder goes once per licence, ``REMINDER_DAYS`` before its
-    date, unless a renewal is already approved or waiting for review.
-    """
-    today = utc_today(now)
-    report = ExpiryReport()
-    for licence in _locked_batch(Licence.expires_on < today):
-        licence.status = LicenceStatus.EXPIRED
-        record_event(
-            actor=None,
-            action="licence.expire",
-            subject_type=SUBJECT_TYPE,
-            subject_id=licence.id,
-            from_state=LicenceStatus.APPROVED,
-            to_state=LicenceStatus.EXPIRED,
-            reason=f"expiry date {licence.expires_on.isoformat()} has passed",
-        )
-        if not _is_superseded(licence):
-            _mail_professional(licence, "Your licence has expired", "licence_expired")
-        report.expired.append(licence.id)
-
-    reminder_window = (
-        Licence.expires_on >= today,
-        Licence.expires_on <= today + timedelta(days=REMINDER_DAYS),
-        Licence.reminder_sent_at.is_(None),
-    )
-    for licence in _locked_batch(*reminder_window):
-        renewal_waiting = find_pending_licence(licence.user) is not None
-        if _is_superseded(licence) or renewal_waiting:
-            continue
-        licence.reminder_sent_at = now
-        _mail_professional(licence, "Your licence expires soon", "licence_expiry_reminder")
-        report.reminded.append(licence.id)
-    db.session.flush()
-    return report

@@ -11,7 +11,8 @@ from shop.audit.models import AuditEvent
 from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
-from shop.licensing.services import current_licence, expire_licences
+from shop.licensing.expiry import expire_licences
+from shop.licensing.services import current_licence
 from shop.mail.models import OutboxMessage
 from tests.factories import make_licence, make_user
 

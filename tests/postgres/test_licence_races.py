@@ -15,8 +15,9 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.errors import LicenceError
+from shop.licensing.expiry import expire_licences
 from shop.licensing.models import Licence
-from shop.licensing.services import approve_licence, expire_licences, reject_licence
+from shop.licensing.services import approve_licence, reject_licence
 from shop.mail.models import OutboxMessage
 from tests.conftest import make_app
 from tests.factories import make_admin, make_licence, make_user
