@@ -15,6 +15,10 @@ from shop.extensions import bootstrap, cache, csrf, db, limiter, login_manager, 
 
 __all__ = ["create_app", "ConfigError"]
 
+# Request bodies may exceed the largest licence scan by this much (the form's other
+# fields and the multipart framing); anything bigger is cut off with a 413 unread.
+UPLOAD_MARGIN_BYTES = 512 * 1024
+
 
 def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -> Flask:
     """Build the app from a config class (or its name, or ``SHOP_ENV``) plus overrides."""
@@ -29,6 +33,8 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     app.config.update(cls.load_environment())
     app.config.update(overrides)
     cls.validate(app.config)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["LICENCE_MAX_BYTES"] + UPLOAD_MARGIN_BYTES
     app.config["SHOP_ENV"] = cls.ENV_NAME
 
     if app.config.get("PROXY_COUNT"):

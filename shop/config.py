@@ -86,7 +86,7 @@ class BaseConfig:
     REGISTRATION_RATE_LIMIT = "10 per hour"
     PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
     CONFIRMATION_RATE_LIMIT = "5 per hour"
-    LICENCE_UPLOAD_RATE_LIMIT = "10 per hour"
+    LICENCE_UPLOAD_RATE_LIMIT = "10 per hour"  # per logged-in user
 
     # Cookies: never readable by scripts, not sent on cross-site POSTs. Production
     # adds Secure. The remember cookie carries the user's session token, so a new
@@ -127,6 +127,9 @@ class BaseConfig:
     # leaves it to be tried again afterwards. Longer than any send can take.
     MAIL_CLAIM_SECONDS = 300
     MAIL_BATCH_SIZE = 50
+    # The largest licence scan accepted. Request bodies are cut off with a 413 a
+    # little above it (create_app), so a bigger file never reaches memory whole.
+    LICENCE_MAX_BYTES = 10 * 1024 * 1024
 
     BOOTSTRAP_SERVE_LOCAL = True  # CSS/JS come from the installed package, never a CDN
 
@@ -151,6 +154,8 @@ class BaseConfig:
             values["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
         if os.environ.get("API_RATE_LIMIT"):
             values["API_RATE_LIMIT"] = os.environ["API_RATE_LIMIT"]
+        if os.environ.get("LICENCE_MAX_BYTES"):
+            values["LICENCE_MAX_BYTES"] = _env_int("LICENCE_MAX_BYTES", 0)
         if os.environ.get("CACHE_TYPE"):  # e.g. NullCache, to measure the uncached path
             values["CACHE_TYPE"] = os.environ["CACHE_TYPE"]
         if os.environ.get("CACHE_REDIS_URL"):
@@ -176,6 +181,8 @@ class BaseConfig:
     @classmethod
     def validate(cls, config: dict) -> None:
         """Raise ConfigError with a one-line reason when the app cannot start."""
+        if config.get("LICENCE_MAX_BYTES", 0) <= 0:
+            raise ConfigError("LICENCE_MAX_BYTES must be a positive number of bytes")
         if config.get("MAIL_BACKEND") not in MAIL_BACKENDS:
             choices = ", ".join(MAIL_BACKENDS)
             raise ConfigError(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from shop.catalog.enums import ProductForm
 from shop.catalog.stencil import hole
@@ -15,6 +17,18 @@ def format_money(amount_cents: int, currency: str, locale: str | None = None) ->
     """'€149.00' for 14900 EUR: integer cents in, a price for people out."""
     locale = locale or current_app.config.get("SHOP_LOCALE", "en_IE")
     return format_currency(Decimal(amount_cents) / 100, currency, locale=locale)
+
+
+def format_long_date(value: date, locale: str | None = None) -> str:
+    """'3 March 2027': a date for people, in the shop's locale."""
+    return format_date(value, format="long", locale=locale or current_app.config["SHOP_LOCALE"])
+
+
+def format_date_time(value: datetime) -> str:
+    """'3 Mar 2027, 14:05 UTC': when something happened, in the zone it is stored in."""
+    moment = value.astimezone(UTC)
+    day = format_date(moment, format="medium", locale=current_app.config["SHOP_LOCALE"])
+    return f"{day}, {moment:%H:%M} UTC"
 
 
 def format_volume(volume_ml: Decimal) -> str:
@@ -63,8 +77,11 @@ def layout_links() -> dict[str, str]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.context_processor(lambda: {"links": layout_links()})
+    # Mail rendered by the worker or a CLI command has no request and needs no links.
+    app.context_processor(lambda: {"links": layout_links()} if has_request_context() else {})
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
     app.jinja_env.globals["stock_hole"] = hole
+    app.jinja_env.filters["long_date"] = format_long_date
+    app.jinja_env.filters["date_time"] = format_date_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

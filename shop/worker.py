@@ -19,6 +19,7 @@ from datetime import datetime
 
 from shop.database import utcnow
 from shop.extensions import db
+from shop.licensing.expiry import expire_licences
 from shop.mail.delivery import deliver_due_messages
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,15 @@ def deliver_mail(now: datetime) -> str:
     return str(report) if report.attempted else ""
 
 
+def expire_licences_job(now: datetime) -> str:
+    """Expire licences past their date and e-mail the reminders 30 days before."""
+    report = expire_licences(now)
+    return str(report) if report.expired or report.reminded else ""
+
+
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("deliver-mail", 5, deliver_mail),
+    PeriodicJob("expire-licences", 3600, expire_licences_job),
 ]
 
 

@@ -1,0 +1,90 @@
+"""Every route under /admin is closed to everyone but administrators, found by walking the URL map.
+
+The walk reads ``app.url_map``, so a route added later is checked without anyone
+adding it here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.factories import make_admin, make_professional, make_user
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# Known routes, so an empty walk (a renamed prefix, say) cannot pass unnoticed.
+KNOWN_ENDPOINTS = {
+    "admin.dashboard",
+    "admin.licence_list",
+    "admin.licence_detail",
+    "admin.licence_document_preview",
+    "admin.licence_approve",
+    "admin.licence_reject",
+    "admin.licence_revoke",
+}
+
+
+def plausible_value(converter) -> object:
+    name = type(converter).__name__
+    if name == "IntegerConverter":
+        return 1
+    if name == "FloatConverter":
+        return 1.0
+    if name == "UUIDConverter":
+        return "00000000-0000-0000-0000-000000000001"
+    return "x"
+
+
+def admin_calls(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every route under /admin and every method it allows."""
+    calls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if not (rule.rule == "/admin" or rule.rule.startswith("/admin/")):
+                continue
+            values = {name: plausible_value(rule._converters[name]) for name in rule.arguments}
+            url = url_for(rule.endpoint, **values)
+            for method in sorted(rule.methods - IGNORED_METHODS):
+                calls.append((rule.endpoint, method, url))
+    return calls
+
+
+def test_the_walk_finds_every_admin_route(app):
+    endpoints = {endpoint for endpoint, _, _ in admin_calls(app)}
+    assert endpoints >= KNOWN_ENDPOINTS
+    # Everything under /admin belongs to the one blueprint whose check closes it.
+    assert all(endpoint.startswith("admin.") for endpoint in endpoints)
+
+
+def call(client, method: str, url: str, token: str):
+    data = {"csrf_token": token, "reason": "A reason."} if method != "GET" else None
+    return client.open(url, method=method, data=data)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_every_admin_route(app, client, csrf_token):
+    token = csrf_token("/login")
+    for endpoint, method, url in admin_calls(app):
+        response = call(client, method, url, token)
+        assert response.status_code == 302, (endpoint, method, response.status_code)
+        assert "/login" in response.location, (endpoint, method)
+
+
+@pytest.mark.parametrize(
+    "make_visitor", [make_user, make_professional], ids=["customer", "professional"]
+)
+def test_customers_and_professionals_get_404_from_every_admin_route(
+    app, client, login, csrf_token, make_visitor
+):
+    login(make_visitor())
+    token = csrf_token("/account")  # a page with forms for a logged-in user
+    for endpoint, method, url in admin_calls(app):
+        response = call(client, method, url, token)
+        assert response.status_code == 404, (endpoint, method, response.status_code)
+        assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_an_administrator_passes_the_check(client, login):
+    login(make_admin())
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Licences waiting for review" in response.get_data(as_text=True)
