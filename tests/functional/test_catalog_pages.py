@@ -22,7 +22,7 @@ class PageReader(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self._group: str | None = None
         self._facet: dict | None = None
-        self._in_card_title = False
+        self._card_title_tag: str | None = None  # h2 on the catalogue, h3 under a page's h2
         self._link: str | None = None
         self._text: list[str] = []
 
@@ -39,8 +39,8 @@ class PageReader(HTMLParser):
                 "href": attrs.get("href"),
             }
             self.facets[self._group][attrs["data-slug"]] = self._facet
-        if tag == "h3" and "card-title" in attrs.get("class", ""):
-            self._in_card_title = True
+        if "card-title" in attrs.get("class", ""):
+            self._card_title_tag = tag
         if tag == "a":
             self._link = attrs.get("href")
             self._text = []
@@ -48,14 +48,14 @@ class PageReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "section":
             self._group = None
-        if tag == "h3":
-            self._in_card_title = False
+        if tag == self._card_title_tag:
+            self._card_title_tag = None
         if tag == "a" and self._link is not None:
             self.links.append((" ".join("".join(self._text).split()), self._link))
             self._link = None
 
     def handle_data(self, data):
-        if self._in_card_title and data.strip():
+        if self._card_title_tag and data.strip():
             self.cards.append(data.strip())
         if self._link is not None:
             self._text.append(data)
