@@ -122,6 +122,7 @@ class ListingView:
     unknown: list[str] = field(default_factory=list)
     first_item: int = 0
     last_item: int = 0
+    page: int = 1
 
 
 class UrlBuilder:
@@ -238,6 +239,7 @@ def listing_view(page: CatalogPage) -> ListingView:
         unknown=[f"{group} “{slug}”" for group, slugs in page.unknown.items() for slug in slugs],
         first_item=first,
         last_item=first + len(page.items) - 1 if page.items else 0,
+        page=query.page,
     )
 
 

@@ -182,6 +182,37 @@ def test_pagination_keeps_filters_and_links_pages(client, catalogue):
     assert second.cards == ["Hydra Glow"]
 
 
+def status_message(response) -> str:
+    """What the page's status region announces once a filter, sort, page or search led here."""
+    found = re.search(
+        r'id="catalog-status"[^>]*data-message="([^"]*)"', response.get_data(as_text=True)
+    )
+    assert found, "the catalogue page has no status region"
+    return unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/products", "4 products found."),
+        (
+            "/products?ingredient=zinc&ingredient=caffeine&sort=-price&per_page=3&page=2",
+            "4 products found for Ingredient: Caffeine and Ingredient: Zinc."
+            " Sorted by Price: high to low. Showing 4 to 4, page 2 of 2.",
+        ),
+        ("/products?brand=alpha&q=glow", "1 product found for “glow” and Brand: Alpha Labs."),
+        (
+            "/products?brand=beta&indication=acne&q=skin",
+            "No products found for “skin” and Indication: Acne and Brand: Beta Pharma.",
+        ),
+    ],
+)
+def test_the_status_message_says_the_count_the_filters_the_sort_and_the_page(
+    client, catalogue, url, message
+):
+    assert status_message(client.get(url)) == message
+
+
 def test_a_page_past_the_end_offers_the_last_page(client, catalogue):
     response = client.get("/products?page=9")
     html = response.get_data(as_text=True)
