@@ -27,6 +27,7 @@ from shop.catalog.stock import StockLevel
 from shop.templating import format_money, format_pack
 
 LOW_STOCK = 10  # at or below this, cards say how many are left
+FACET_SCROLL_AFTER = 12  # values; a longer facet list scrolls
 
 GROUP_TITLES = {
     "area": "Treatment area",
@@ -77,6 +78,17 @@ class FacetBlock:
     title: str
     links: tuple[FacetLink, ...]
 
+    @property
+    def scrolls(self) -> bool:
+        """A long list scrolls inside the sidebar instead of pushing the brands out of sight."""
+        return len(self.links) > FACET_SCROLL_AFTER
+
+    @property
+    def needs_own_tab_stop(self) -> bool:
+        """A scrolling list with no link in it (every value disabled) must take the focus
+        itself, or the keyboard cannot scroll it; a link inside already lets it scroll."""
+        return self.scrolls and all(link.disabled for link in self.links)
+
 
 @dataclass(frozen=True)
 class Chip:
@@ -110,6 +122,7 @@ class ListingView:
     unknown: list[str] = field(default_factory=list)
     first_item: int = 0
     last_item: int = 0
+    page: int = 1
 
 
 class UrlBuilder:
@@ -226,6 +239,7 @@ def listing_view(page: CatalogPage) -> ListingView:
         unknown=[f"{group} “{slug}”" for group, slugs in page.unknown.items() for slug in slugs],
         first_item=first,
         last_item=first + len(page.items) - 1 if page.items else 0,
+        page=query.page,
     )
 
 

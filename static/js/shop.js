@@ -1,10 +1,131 @@
 // Small progressive enhancements; every page works without them.
 document.documentElement.classList.add("js");
 
-// Forms marked data-autosubmit submit when a select changes (sorting).
-document.addEventListener("change", (event) => {
-  const field = event.target;
-  if (field instanceof HTMLSelectElement && field.form && field.form.hasAttribute("data-autosubmit")) {
-    field.form.requestSubmit();
+// Forms marked data-autosubmit (sorting) submit when their select changes by mouse or
+// touch. Arrow keys change a closed select one option at a time, and submitting on each
+// would reload the page under the keyboard user's fingers (WCAG 3.2.2, on input): a
+// change made with keys shows the form's Apply button and waits for it, or for Enter.
+const keyedSelects = new WeakSet();
+
+function autosubmitSelect(target) {
+  return target instanceof HTMLSelectElement && target.form && target.form.hasAttribute("data-autosubmit")
+    ? target
+    : null;
+}
+
+document.addEventListener("pointerdown", (event) => {
+  const select = autosubmitSelect(event.target);
+  if (select) keyedSelects.delete(select);
+});
+
+document.addEventListener("keydown", (event) => {
+  const select = autosubmitSelect(event.target);
+  if (!select || event.key === "Tab") return;
+  const changed = Array.from(select.options).some((option) => option.selected !== option.defaultSelected);
+  if (event.key === "Enter" && changed) {
+    event.preventDefault();
+    select.form.requestSubmit();
+  } else {
+    keyedSelects.add(select);
   }
 });
+
+document.addEventListener("change", (event) => {
+  const select = autosubmitSelect(event.target);
+  if (!select) return;
+  if (keyedSelects.has(select)) {
+    select.form.querySelectorAll(".js-hidden").forEach((button) => button.classList.remove("js-hidden"));
+  } else {
+    select.form.requestSubmit();
+  }
+});
+
+// Facet values are links that act as checkboxes (role="checkbox"); a checkbox toggles
+// with Space, so these do too (Enter follows the link as any link does).
+document.addEventListener("keydown", (event) => {
+  const link = event.target instanceof Element && event.target.closest('a[role="checkbox"]');
+  if (link && event.key === " ") {
+    event.preventDefault();
+    link.click();
+  }
+});
+
+// Every filter, sort, page and search of the catalogue loads a new page, which would put
+// the focus back at the top and say nothing about the outcome. Before leaving, remember
+// which control was used; on the new page, give the focus back to it (or to the results'
+// heading) and fill the status region so screen readers announce the count.
+const FOCUS_KEY = "shop:catalogue-focus";
+const FOCUS_FRESH_MS = 10000; // older: the navigation it was for never happened
+
+function remember(target) {
+  try {
+    sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ ...target, at: Date.now() }));
+  } catch {
+    // Storage refused (private mode, quota): the page works, only without the focus hand-back.
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("a[href]");
+  // With a modifier the link opens elsewhere and this page stays.
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  const facet = link.closest("[data-facet]");
+  if (facet && link.dataset.slug) {
+    remember({ facet: facet.dataset.facet, slug: link.dataset.slug });
+  } else if (link.closest(".pagination, .active-filters, #no-results")) {
+    remember({ heading: true });
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.hasAttribute("data-autosubmit")) {
+    const select = form.querySelector("select");
+    remember({ id: select ? select.id : null });
+  } else if (form.getAttribute("role") === "search") {
+    remember({ heading: true });
+  }
+});
+
+function recalled() {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(FOCUS_KEY));
+    sessionStorage.removeItem(FOCUS_KEY);
+    return value && Date.now() - value.at < FOCUS_FRESH_MS ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function restoreCatalogueFocus() {
+  const target = recalled();
+  const status = document.getElementById("catalog-status");
+  if (!target || !status) return;
+  let control = null;
+  if (target.facet) {
+    control = document.querySelector(
+      `[data-facet="${CSS.escape(target.facet)}"] a[data-slug="${CSS.escape(target.slug)}"]`,
+    );
+  } else if (target.id) {
+    control = document.getElementById(target.id);
+  }
+  // On a phone the filters fold away again with each page: their toggle is the nearest
+  // place to the value the user chose.
+  const folded = control && control.getClientRects().length === 0 && control.closest(".collapse");
+  if (folded) control = document.querySelector(`[aria-controls="${CSS.escape(folded.id)}"]`);
+  if (!control) {
+    control = document.querySelector("main h1");
+    if (control) control.setAttribute("tabindex", "-1");
+  }
+  if (control) control.focus();
+  // Filled a moment after load, once assistive technology watches the empty region.
+  setTimeout(() => {
+    status.textContent = status.dataset.message;
+  }, 300);
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", restoreCatalogueFocus);
+} else {
+  restoreCatalogueFocus();
+}

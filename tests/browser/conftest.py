@@ -1,23 +1,51 @@
-"""A live shop with the demo catalogue, and headless Chromium driven by Playwright."""
+"""A live shop with the demo catalogue, and headless Chromium driven by Playwright.
+
+Every page a browser test opens (``page``, ``phone_page``, ``open_page``) is under
+an accessibility audit (``tests/browser/axe.py``): each HTML document it shows
+must pass axe-core, and its console must stay free of errors.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from werkzeug.serving import make_server
 
 from shop.demo import seed_demo
 from shop.extensions import db
 from tests import dbs
+from tests.browser.axe import PageAudit
 from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, wanted_path
 from tests.conftest import make_app
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+TEST_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[TEST_FAILED] = report.failed
+    return report
+
+
+@dataclass(frozen=True)
+class LiveShop:
+    app: Flask
+    url: str
+
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory) -> Iterator[str]:
+def live_shop(tmp_path_factory) -> Iterator[LiveShop]:
     """The demo shop served on a free loopback port, on the run's database backend."""
     with dbs.test_database(tmp_path_factory.mktemp("live"), prefix="shop_live") as url:
         app = make_app(url)
@@ -29,12 +57,17 @@ def live_url(tmp_path_factory) -> Iterator[str]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            yield LiveShop(app, f"http://127.0.0.1:{server.server_port}")
         finally:
             server.shutdown()
             thread.join(timeout=10)
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_shop) -> str:
+    return live_shop.url
 
 
 @pytest.fixture(scope="session")
@@ -54,13 +87,55 @@ def browser():
         browser.close()
 
 
+def _is_error(message: ConsoleMessage, page: Page) -> bool:
+    # A test that opens the 404 page gets its status logged as a failed load of the page
+    # itself; a missing stylesheet or script on any page still counts.
+    own_status = message.text.startswith("Failed to load resource") and (
+        message.location.get("url") == page.url
+    )
+    return message.type == "error" and not own_status
+
+
 @pytest.fixture
-def page(browser, live_url):
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page reported errors: {errors}"
+def open_page(browser, live_url, request) -> Iterator[Callable[..., Page]]:
+    """``open_page(viewport, **context_options)``: a new page in a new browser context.
+
+    When the test ends, each page opened must have passed axe-core on every HTML
+    document it showed (see ``PageAudit``) and reported no error in its console.
+    """
+    opened: list[tuple[BrowserContext, PageAudit, list[str]]] = []
+
+    def open_(viewport: dict = DESKTOP, **options) -> Page:
+        context = browser.new_context(base_url=live_url, viewport=viewport, **options)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: _is_error(message, page) and errors.append(message.text))
+        opened.append((context, PageAudit(page), errors))
+        return page
+
+    yield open_
+    problems: list[str] = []
+    for context, audit, errors in opened:
+        # A test that failed already says why; auditing the page it stopped on adds noise.
+        if not request.node.stash.get(TEST_FAILED, True):
+            try:
+                audit.finish()
+            except AssertionError as error:
+                problems.append(str(error))
+        context.close()
+        if errors:
+            problems.append(f"the page reported errors: {errors}")
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.fixture
+def page(open_page) -> Page:
+    """A desktop browser page (1280 px wide)."""
+    return open_page(DESKTOP)
+
+
+@pytest.fixture
+def phone_page(open_page) -> Page:
+    """A phone's page: 390 px wide, mobile layout and touch."""
+    return open_page(PHONE, is_mobile=True, has_touch=True)

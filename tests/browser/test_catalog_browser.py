@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shop.catalog import demo_data
+from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +110,7 @@ def test_search_then_open_a_product(page: Page):
     page.fill("#nav-search", "biotin")
     page.press("#nav-search", "Enter")
     expect(page).to_have_url(re.compile(r"q=biotin"))
+    assert_accessible(page)  # reached by a key press, and left by a click below
     first = page.locator("#results .card-title a").first
     name = first.inner_text()
     first.click()
@@ -117,20 +119,15 @@ def test_search_then_open_a_product(page: Page):
     expect(page.locator(".contraindications")).not_to_be_empty()
 
 
-def test_on_a_phone_the_filters_fold_behind_a_button(browser, live_url):
-    context = browser.new_context(
-        base_url=live_url, viewport={"width": 390, "height": 844}, is_mobile=True
-    )
-    page = context.new_page()
-    try:
-        page.goto("/products")
-        filters = page.locator("#filters")
-        expect(filters).to_be_hidden()
-        page.get_by_role("button", name=re.compile("^Filters")).click()
-        expect(filters).to_be_visible()
-        facet(page, "area", "body").click()
-        expect(page).to_have_url(re.compile(r"area=body"))
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
-    finally:
-        context.close()
+def test_on_a_phone_the_filters_fold_behind_a_button(phone_page: Page):
+    page = phone_page
+    page.goto("/products")
+    filters = page.locator("#filters")
+    expect(filters).to_be_hidden()
+    page.get_by_role("button", name=re.compile("^Filters")).click()
+    expect(filters).to_be_visible()
+    assert_accessible(page)  # the unfolded filters, which the check after goto did not see
+    facet(page, "area", "body").click()
+    expect(page).to_have_url(re.compile(r"area=body"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"

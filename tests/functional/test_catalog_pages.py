@@ -22,7 +22,7 @@ class PageReader(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self._group: str | None = None
         self._facet: dict | None = None
-        self._in_card_title = False
+        self._card_title_tag: str | None = None  # h2 on the catalogue, h3 under a page's h2
         self._link: str | None = None
         self._text: list[str] = []
 
@@ -39,8 +39,8 @@ class PageReader(HTMLParser):
                 "href": attrs.get("href"),
             }
             self.facets[self._group][attrs["data-slug"]] = self._facet
-        if tag == "h3" and "card-title" in attrs.get("class", ""):
-            self._in_card_title = True
+        if "card-title" in attrs.get("class", ""):
+            self._card_title_tag = tag
         if tag == "a":
             self._link = attrs.get("href")
             self._text = []
@@ -48,14 +48,14 @@ class PageReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "section":
             self._group = None
-        if tag == "h3":
-            self._in_card_title = False
+        if tag == self._card_title_tag:
+            self._card_title_tag = None
         if tag == "a" and self._link is not None:
             self.links.append((" ".join("".join(self._text).split()), self._link))
             self._link = None
 
     def handle_data(self, data):
-        if self._in_card_title and data.strip():
+        if self._card_title_tag and data.strip():
             self.cards.append(data.strip())
         if self._link is not None:
             self._text.append(data)
@@ -180,6 +180,37 @@ def test_pagination_keeps_filters_and_links_pages(client, catalogue):
     assert next_links == ["/products?ingredient=caffeine&ingredient=zinc&per_page=3&page=2"]
     second = read(client.get(next_links[0]))
     assert second.cards == ["Hydra Glow"]
+
+
+def status_message(response) -> str:
+    """What the page's status region announces once a filter, sort, page or search led here."""
+    found = re.search(
+        r'id="catalog-status"[^>]*data-message="([^"]*)"', response.get_data(as_text=True)
+    )
+    assert found, "the catalogue page has no status region"
+    return unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/products", "4 products found."),
+        (
+            "/products?ingredient=zinc&ingredient=caffeine&sort=-price&per_page=3&page=2",
+            "4 products found for Ingredient: Caffeine and Ingredient: Zinc."
+            " Sorted by Price: high to low. Showing 4 to 4, page 2 of 2.",
+        ),
+        ("/products?brand=alpha&q=glow", "1 product found for “glow” and Brand: Alpha Labs."),
+        (
+            "/products?brand=beta&indication=acne&q=skin",
+            "No products found for “skin” and Indication: Acne and Brand: Beta Pharma.",
+        ),
+    ],
+)
+def test_the_status_message_says_the_count_the_filters_the_sort_and_the_page(
+    client, catalogue, url, message
+):
+    assert status_message(client.get(url)) == message
 
 
 def test_a_page_past_the_end_offers_the_last_page(client, catalogue):

@@ -1,0 +1,116 @@
+"""Every page of the shop passes axe-core (WCAG 2.1 A and AA, best practices), as an
+anonymous visitor, on a desktop and on a phone.
+
+The pages come from the app's URL map, so a route added later is audited without
+anyone listing it. A GET route without arguments is visited as it is; a route
+that takes arguments needs a representative page in ``REPRESENTATIVE``, and the
+walk refuses to start without one. Non-pages (the JSON API, static files, the
+health check) are recognised by their content type and left out.
+
+A page behind a login is audited where an anonymous visitor lands (the login
+page). When accounts exist, the logged-in and the administrator's pages join by
+walking the same list with a logged-in ``page``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, url_for
+
+from shop.catalog import demo_data
+from tests.conftest import make_app
+
+ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
+
+# Arguments for each route that takes some: a page of the demo catalogue that shows
+# what the route's template can show (the first ingredient and indication have products).
+REPRESENTATIVE: dict[str, dict[str, str]] = {
+    "catalog.product_detail": {"slug": ACTIVE_PRODUCT},
+    "catalog.ingredient_detail": {"slug": demo_data.INGREDIENTS[0]["slug"]},
+    "catalog.indication_detail": {"slug": demo_data.INDICATIONS[0]["slug"]},
+    "api.product_detail": {"slug": ACTIVE_PRODUCT},
+    "static": {"filename": "css/shop.css"},
+    "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+}
+
+# States of one route that render parts its plain URL does not: the audit of issue 6
+# found its worst problems on these. (name, path, the status the visitor gets)
+STATES: list[tuple[str, str, int]] = [
+    ("empty search: every facet value disabled", "/products?q=no-such-product-anywhere", 200),
+    ("filtered: disabled values and filter chips", "/products?area=scalp", 200),
+    ("second page of results", "/products?page=2", 200),
+    ("a page that does not exist", "/no-such-page", 404),
+]
+
+
+def pages_to_visit(app: Flask) -> list[tuple[str, str, int]]:
+    """(name, path, expected status) for every GET route, then the extra STATES."""
+    rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())]
+    problems = [
+        f"REPRESENTATIVE names {endpoint}, which is no longer a GET route: remove it"
+        for endpoint in sorted(REPRESENTATIVE.keys() - {rule.endpoint for rule in rules})
+    ]
+    pages = []
+    with app.test_request_context():
+        for rule in sorted(rules, key=lambda rule: rule.rule):
+            values = REPRESENTATIVE.get(rule.endpoint, {})
+            needed = rule.arguments - set(rule.defaults or {})
+            if not needed <= values.keys():
+                problems.append(
+                    f"{rule.endpoint} ({rule.rule}) takes {', '.join(sorted(needed))}: add a"
+                    " representative value for it to REPRESENTATIVE in"
+                    " tests/browser/test_accessibility.py, so its page is audited too"
+                )
+                continue
+            pages.append((rule.endpoint, url_for(rule.endpoint, **values), 200))
+    assert not problems, "\n".join(problems)
+    return pages + STATES
+
+
+def test_every_get_route_of_the_shop_has_a_page_to_audit():
+    app = make_app("sqlite://")
+    routes = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())]
+    pages = pages_to_visit(app)
+    assert sorted(name for name, _, _ in pages[: len(routes)]) == sorted(
+        rule.endpoint for rule in routes
+    )
+
+
+def test_a_route_added_without_a_representative_page_stops_the_walk_and_says_what_to_add():
+    app = make_app("sqlite://")
+    app.add_url_rule("/orders/<number>", "orders.order_detail", lambda number: number)
+    with pytest.raises(
+        AssertionError,
+        match=r"orders\.order_detail \(/orders/<number>\) takes"
+        r" number: add a representative value",
+    ):
+        pages_to_visit(app)
+
+
+def test_a_representative_page_for_a_route_that_is_gone_is_reported(monkeypatch):
+    monkeypatch.setitem(REPRESENTATIVE, "catalog.brand_detail", {"slug": "gone"})
+    with pytest.raises(AssertionError, match=r"catalog\.brand_detail, which is no longer"):
+        pages_to_visit(make_app("sqlite://"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["page", "phone_page"], ids=["desktop-1280px", "phone-390px"])
+def test_every_page_passes_axe_core_as_an_anonymous_visitor(request, live_shop, device):
+    page = request.getfixturevalue(device)
+    audited: set[str] = set()
+    failures: list[str] = []
+    for name, path, status in pages_to_visit(live_shop.app):
+        # Asked outside the page first: a JSON answer shown in the browser would be a
+        # document too, and it is no page of the shop.
+        answer = page.request.get(path)
+        assert answer.status == status, f"{name}: {path} answered {answer.status}, not {status}"
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue
+        try:
+            page.goto(path)  # the page's audit runs axe-core once the document has loaded
+        except AssertionError as violations:
+            failures.append(f"{name}: {violations}")
+        audited.add(path)
+    # Pages known to be HTML: had the content-type test gone wrong, the walk audits nothing.
+    assert {"/", "/products"} | {path for _, path, _ in STATES} <= audited, audited
+    assert not failures, "\n\n".join(failures)
