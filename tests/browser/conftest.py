@@ -17,7 +17,9 @@ from flask_migrate import upgrade
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from werkzeug.serving import make_server
 
+from shop.accounts.services import find_user_by_email
 from shop.demo import seed_demo
+from shop.demo_accounts import seed_demo_accounts
 from shop.extensions import db
 from tests import dbs
 from tests.browser.axe import PageAudit
@@ -52,8 +54,11 @@ def live_shop(tmp_path_factory) -> Iterator[LiveShop]:
         with app.app_context():
             upgrade()
             seed_demo()
+            seed_demo_accounts()  # seed-demo adds them in development only
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True)
+        # Links in mail must open this server.
+        app.config["SHOP_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -139,3 +144,25 @@ def page(open_page) -> Page:
 def phone_page(open_page) -> Page:
     """A phone's page: 390 px wide, mobile layout and touch."""
     return open_page(PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def log_in_as(live_shop) -> Callable[[Page, str], None]:
+    """``log_in_as(page, email)``: the page's browser holds that user's session cookie,
+    as after logging in (the log-in form itself is tested on its own)."""
+
+    def log_in(page: Page, email: str) -> None:
+        app = live_shop.app
+        with app.app_context():
+            user = find_user_by_email(email)
+            assert user is not None, f"no account {email} in the live shop"
+            token = user.get_id()
+            db.session.rollback()
+        cookie = app.session_interface.get_signing_serializer(app).dumps(
+            {"_user_id": token, "_fresh": True}
+        )
+        page.context.add_cookies(
+            [{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": live_shop.url}]
+        )
+
+    return log_in

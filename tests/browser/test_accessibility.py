@@ -1,5 +1,6 @@
 """Every page of the shop passes axe-core (WCAG 2.1 A and AA, best practices), as an
-anonymous visitor, on a desktop and on a phone.
+anonymous visitor, a verified professional and an administrator, on a desktop and
+on a phone.
 
 The pages come from the app's URL map, so a route added later is audited without
 anyone listing it. A GET route without arguments is visited as it is; a route
@@ -7,9 +8,9 @@ that takes arguments needs a representative page in ``REPRESENTATIVE``, and the
 walk refuses to start without one. Non-pages (the JSON API, static files, the
 health check) are recognised by their content type and left out.
 
-A page behind a login is audited where an anonymous visitor lands (the login
-page). When accounts exist, the logged-in and the administrator's pages join by
-walking the same list with a logged-in ``page``.
+A page behind a login is audited where each visitor lands: the login page for an
+anonymous visitor, the page itself for the professional, and the back office for
+the administrator only (the others get its 404 page).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from flask import Flask, url_for
 
 from shop.catalog import demo_data
+from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
@@ -29,6 +31,13 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     "catalog.ingredient_detail": {"slug": demo_data.INGREDIENTS[0]["slug"]},
     "catalog.indication_detail": {"slug": demo_data.INDICATIONS[0]["slug"]},
     "api.product_detail": {"slug": ACTIVE_PRODUCT},
+    # The live shop's only licence is the demo professional's (the first one seeded).
+    "licensing.download_document": {"licence_id": "1"},
+    "admin.licence_detail": {"licence_id": "1"},
+    "admin.licence_document_preview": {"licence_id": "1"},
+    # Links from mail: a made-up token shows the page that explains a broken link.
+    "accounts.confirm_email": {"token": "not-a-real-link"},
+    "accounts.reset_password": {"token": "not-a-real-link"},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
@@ -43,7 +52,23 @@ STATES: list[tuple[str, str, int]] = [
 ]
 
 
-def pages_to_visit(app: Flask) -> list[tuple[str, str, int]]:
+# Routes whose representative page answers with an error status on purpose.
+STATUS: dict[str, int] = {
+    "accounts.confirm_email": 400,
+    "accounts.reset_password": 400,
+}
+
+# Who walks the pages: None is an anonymous visitor; the others log in first.
+VISITORS = {"anonymous": None, "professional": DEMO_PROFESSIONAL, "administrator": DEMO_ADMIN}
+
+
+def expected_status(endpoint: str, visitor: str) -> int:
+    if endpoint.startswith("admin.") and visitor == "professional":
+        return 404  # the back office does not exist for anyone but administrators
+    return STATUS.get(endpoint, 200)
+
+
+def pages_to_visit(app: Flask, visitor: str = "anonymous") -> list[tuple[str, str, int]]:
     """(name, path, expected status) for every GET route, then the extra STATES."""
     rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())]
     problems = [
@@ -62,7 +87,8 @@ def pages_to_visit(app: Flask) -> list[tuple[str, str, int]]:
                     " tests/browser/test_accessibility.py, so its page is audited too"
                 )
                 continue
-            pages.append((rule.endpoint, url_for(rule.endpoint, **values), 200))
+            status = expected_status(rule.endpoint, visitor)
+            pages.append((rule.endpoint, url_for(rule.endpoint, **values), status))
     assert not problems, "\n".join(problems)
     return pages + STATES
 
@@ -94,12 +120,17 @@ def test_a_representative_page_for_a_route_that_is_gone_is_reported(monkeypatch)
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("visitor", list(VISITORS))
 @pytest.mark.parametrize("device", ["page", "phone_page"], ids=["desktop-1280px", "phone-390px"])
-def test_every_page_passes_axe_core_as_an_anonymous_visitor(request, live_shop, device):
+def test_every_page_passes_axe_core_for_every_kind_of_visitor(
+    request, live_shop, log_in_as, device, visitor
+):
     page = request.getfixturevalue(device)
+    if VISITORS[visitor] is not None:
+        log_in_as(page, VISITORS[visitor].email)
     audited: set[str] = set()
     failures: list[str] = []
-    for name, path, status in pages_to_visit(live_shop.app):
+    for name, path, status in pages_to_visit(live_shop.app, visitor):
         # Asked outside the page first: a JSON answer shown in the browser would be a
         # document too, and it is no page of the shop.
         answer = page.request.get(path)
