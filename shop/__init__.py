@@ -40,9 +40,11 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     _wire_domains(app)
 
     from shop.errors import register_error_handlers
+    from shop.guard import register_request_guard
     from shop.security import register_security_headers
     from shop.templating import register_template_helpers
 
+    register_request_guard(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)

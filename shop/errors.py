@@ -17,6 +17,16 @@ from shop.extensions import db
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# Echoed values are cut to this many characters: a 100 KB slug must not make a 100 KB answer.
+ECHO_LIMIT = 40
+
+
+def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr`` of a value for a message, cut to its first ``limit`` characters."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + "…"
 
 
 class ShopError(Exception):
@@ -45,6 +55,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    414: "uri_too_long",
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
@@ -57,9 +68,10 @@ def json_error(status: int, code: str, message: str) -> Response:
     return response
 
 
-def _html_error(status: int, title: str, message: str) -> tuple[str, int]:
+def _html_error(status: int, title: str, message: str) -> Response:
     template = "errors/404.html" if status == 404 else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    html = render_template(template, status=status, title=title, message=message)
+    return Response(html, status=status, mimetype="text/html")
 
 
 def handle_shop_error(error: ShopError):
@@ -70,15 +82,17 @@ def handle_shop_error(error: ShopError):
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    message = error.description or error.name
     if is_api_request():
-        code = HTTP_CODES.get(status, "http_error")
-        response = json_error(status, code, error.description or error.name)
-        # Keep Allow on 405 and Retry-After on 429.
-        for header in ("Allow", "Retry-After"):
-            if error.get_response().headers.get(header):
-                response.headers[header] = error.get_response().headers[header]
-        return response
-    return _html_error(status, error.name, error.description or error.name)
+        response = json_error(status, HTTP_CODES.get(status, "http_error"), message)
+    else:
+        response = _html_error(status, error.name, message)
+    # Keep Allow on 405 and Retry-After on 429.
+    original = error.get_response().headers
+    for header in ("Allow", "Retry-After"):
+        if original.get(header):
+            response.headers[header] = original[header]
+    return response
 
 
 def handle_unexpected_error(error: Exception):
