@@ -91,6 +91,19 @@ def test_the_css_framework_is_served_by_the_shop_itself(client):
     assert js.status_code == 200
 
 
+def test_api_rate_limit_is_one_allowance_for_the_whole_api():
+    app = make_app("sqlite://", RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    assert [client.get("/api/v1/brands").status_code for _ in range(2)] == [200, 200]
+    products = client.get("/api/v1/products")
+    assert products.status_code == 429
+    assert products.get_json()["error"]["code"] == "rate_limited"
+    assert client.get("/api/v1/ingredients").status_code == 429
+    assert client.get("/products").status_code == 200  # pages are not the API
+
+
 def test_api_rate_limit_answers_json_429():
     app = make_app("sqlite://", RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
     client = app.test_client()
