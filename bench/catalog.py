@@ -105,7 +105,9 @@ def run(command: list[str], env: dict[str, str]) -> None:
 @contextmanager
 def database(backend: str, folder: Path):
     if backend == "sqlite":
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        from tests.dbs import create_sqlite_file
+
+        yield create_sqlite_file(folder / "bench.sqlite3")
         return
     from tests.dbs import postgres_database
 

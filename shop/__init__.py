@@ -58,6 +58,8 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 def _init_extensions(app: Flask) -> None:
     from shop import database
 
+    url, options = database.engine_options(app.config, app.instance_path)
+    app.config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

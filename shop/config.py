@@ -38,17 +38,12 @@ def _env_int(name: str, default: int) -> int:
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
-
-
-def _env_float(name: str) -> float:
-    value = os.environ[name]
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+    if number < 0:
+        raise ConfigError(f"{name} cannot be negative, got {value!r}")
+    return number
 
 
 class BaseConfig:
@@ -57,8 +52,13 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_RECORD_QUERIES = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    # Pooled connections idle for longer than this are pinged before use (shop.database).
-    DATABASE_PING_AFTER_IDLE_SECONDS = 10.0
+    # PostgreSQL: how long to wait for a connection, and for any one statement, before
+    # answering 503; both well inside gunicorn's 30 s worker timeout (shop.database).
+    DATABASE_CONNECT_TIMEOUT = 5  # seconds
+    DATABASE_STATEMENT_TIMEOUT = 5000  # milliseconds; 0 waits for ever
+    # Test each pooled connection before use (SQLAlchemy's pool_pre_ping), so a
+    # connection the server closed is replaced instead of failing a request.
+    DATABASE_POOL_PRE_PING = True
 
     SHOP_NAME = "MesoPro"
     SHOP_LOCALE = "en_IE"  # how prices and dates are written
@@ -90,10 +90,11 @@ class BaseConfig:
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-        if os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS"):
-            values["DATABASE_PING_AFTER_IDLE_SECONDS"] = _env_float(
-                "DATABASE_PING_AFTER_IDLE_SECONDS"
-            )
+        for name in ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT"):
+            if os.environ.get(name):
+                values[name] = _env_int(name, 0)
+        if os.environ.get("DATABASE_POOL_PRE_PING"):
+            values["DATABASE_POOL_PRE_PING"] = _env_bool("DATABASE_POOL_PRE_PING", True)
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             values["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         if os.environ.get("RATELIMIT_ENABLED"):
@@ -173,3 +174,4 @@ def config_class(name: str | None = None) -> type[BaseConfig]:
     except KeyError:
         choices = ", ".join(CONFIGS)
         raise ConfigError(f"SHOP_ENV={name!r} is unknown; use one of: {choices}") from None
+

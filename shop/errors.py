@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from shop.extensions import db
 
@@ -19,6 +21,11 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 # Echoed values are cut to this many characters: a 100 KB slug must not make a 100 KB answer.
 ECHO_LIMIT = 40
+# A database restart or fail-over takes seconds; a client should not hammer it meanwhile.
+RETRY_AFTER_SECONDS = 10
+# What the DB-API calls trouble with the database itself, not with the statement: refused or
+# lost connections, timeouts (connect, statement, the pool's wait), a missing SQLite file.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
 def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
@@ -70,6 +77,10 @@ def json_error(status: int, code: str, message: str) -> Response:
 
 def _html_error(status: int, title: str, message: str) -> Response:
     template = "errors/404.html" if status == 404 else "errors/error.html"
+    if status == 503:
+        # Stands alone, not on the layout: the layout may come to read the database
+        # (account menu, cart), and the database is what just failed.
+        template = "errors/unavailable.html"
     html = render_template(template, status=status, title=title, message=message)
     return Response(html, status=status, mimetype="text/html")
 
@@ -87,12 +98,28 @@ def handle_http_exception(error: HTTPException):
         response = json_error(status, HTTP_CODES.get(status, "http_error"), message)
     else:
         response = _html_error(status, error.name, message)
-    # Keep Allow on 405 and Retry-After on 429.
+    # Keep Allow on 405 and Retry-After on 429 and 503.
     original = error.get_response().headers
     for header in ("Allow", "Retry-After"):
         if original.get(header):
             response.headers[header] = original[header]
     return response
+
+
+def handle_database_unavailable(error: SQLAlchemyError):
+    """The database is down, unreachable, hung past its timeouts or not there: 503, not 500."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection that failed may fail its rollback too
+        db.session.invalidate()
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    log.error("database unavailable on %s %s: %s", request.method, request.path, reason[0])
+    return handle_http_exception(
+        ServiceUnavailable(
+            "The shop is temporarily unavailable. Please try again in a moment.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    )
 
 
 def handle_unexpected_error(error: Exception):
@@ -109,5 +136,7 @@ def handle_unexpected_error(error: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ShopError, handle_shop_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, handle_database_unavailable)
     if not app.debug:  # in debug mode the interactive debugger shows the crash instead
         app.register_error_handler(Exception, handle_unexpected_error)

@@ -77,3 +77,19 @@ def test_gunicorn_style_database_urls_are_normalised():
     assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_database_timeouts_come_from_the_environment(clean_env):
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    clean_env.setenv("DATABASE_CONNECT_TIMEOUT", "3")
+    clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "2500")
+    options = create_app("production").config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"connect_timeout": 3, "options": "-c statement_timeout=2500"}
+
+
+def test_a_timeout_that_is_not_a_whole_number_is_refused(clean_env):
+    clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "5s")
+    with pytest.raises(ConfigError, match="DATABASE_STATEMENT_TIMEOUT must be a whole number"):
+        create_app("development")
+
