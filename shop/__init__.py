@@ -41,11 +41,13 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 
     from shop.errors import register_error_handlers
     from shop.guard import register_request_guard
+    from shop.logs import register_request_id
     from shop.security import register_security_headers
     from shop.templating import register_template_helpers
 
     register_request_guard(app)
     register_error_handlers(app)
+    register_request_id(app)
     register_security_headers(app)
     register_template_helpers(app)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +27,8 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def _env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -76,6 +77,8 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = "600 per minute"
+    # Strict-Transport-Security max-age in seconds; None sends no header (not on plain http).
+    HSTS_MAX_AGE: int | None = None
 
     BOOTSTRAP_SERVE_LOCAL = True  # CSS/JS come from the installed package, never a CDN
 
@@ -90,7 +93,7 @@ class BaseConfig:
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-        for name in ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT"):
+        for name in ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "HSTS_MAX_AGE"):
             if os.environ.get(name):
                 values[name] = _env_int(name, 0)
         if os.environ.get("DATABASE_POOL_PRE_PING"):
@@ -145,6 +148,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
+    HSTS_MAX_AGE = 31_536_000  # a year
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -175,3 +179,21 @@ def config_class(name: str | None = None) -> type[BaseConfig]:
         choices = ", ".join(CONFIGS)
         raise ConfigError(f"SHOP_ENV={name!r} is unknown; use one of: {choices}") from None
 
+
+def shared_rate_limit_warning(environ: Mapping[str, str], workers: int) -> str | None:
+    """Why the rate limits would not hold as configured, or None.
+
+    Counters kept in memory live in each worker: N workers allow N times the limit.
+    """
+    if (
+        workers <= 1
+        or config_class(environ.get("SHOP_ENV") or "production") is not ProductionConfig
+    ):
+        return None
+    if environ.get("RATELIMIT_STORAGE_URI") or not _env_bool("RATELIMIT_ENABLED", True, environ):
+        return None
+    return (
+        f"rate limits are counted in memory by each of the {workers} workers, so clients get "
+        f"{workers} times API_RATE_LIMIT; set RATELIMIT_STORAGE_URI (e.g. redis://host:6379/0) "
+        "to share the counters"
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from shop import create_app
 from shop.catalog.models import Brand
 from shop.extensions import db
 from tests.conftest import make_app
@@ -82,6 +85,35 @@ def test_the_css_framework_is_served_by_the_shop_itself(client):
     assert css.status_code == 200 and b"Bootstrap" in css.data[:200]
     js = client.get("/bootstrap/static/js/bootstrap.min.js")
     assert js.status_code == 200
+
+
+def test_every_response_carries_a_request_id_kept_when_sane(client):
+    kept = client.get("/healthz", headers={"X-Request-ID": "edge-7f3a.91:2"})
+    assert kept.headers["X-Request-ID"] == "edge-7f3a.91:2"
+    fresh = client.get("/no-such-page")
+    assert re.fullmatch(r"[0-9a-f]{32}", fresh.headers["X-Request-ID"])
+    for insane in ("a b", "x" * 65, "<script>", "-leading-dash", "é"):
+        response = client.get("/api/v1/no-such-thing", headers={"X-Request-ID": insane})
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"]), insane
+
+
+def test_pages_and_errors_turn_off_unused_features_and_isolate_the_window(client):
+    for url in ("/products", "/api/v1/brands", "/api/v1/products/%00", "/products?page=x"):
+        headers = client.get(url).headers
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", url
+        policy = headers["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy and "payment=()" in policy
+
+
+def test_hsts_is_sent_in_production_with_the_configured_max_age(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "h" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    assert "Strict-Transport-Security" not in make_app("sqlite://").test_client().get("/").headers
+    production = create_app("production").test_client().get("/healthz")
+    assert production.headers["Strict-Transport-Security"] == "max-age=31536000"
+    monkeypatch.setenv("HSTS_MAX_AGE", "600")
+    shorter = create_app("production").test_client().get("/healthz")
+    assert shorter.headers["Strict-Transport-Security"] == "max-age=600"
 
 
 def test_api_rate_limit_is_one_allowance_for_the_whole_api():
