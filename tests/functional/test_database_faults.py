@@ -113,7 +113,9 @@ def test_development_creates_its_sqlite_database_and_folder(tmp_path, monkeypatc
 
 
 def test_healthz_answers_503_on_an_empty_database(tmp_path):
-    response = make_app(create_sqlite_file(tmp_path / "empty.sqlite3")).test_client().get("/healthz")
+    response = (
+        make_app(create_sqlite_file(tmp_path / "empty.sqlite3")).test_client().get("/healthz")
+    )
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "unavailable",

@@ -40,7 +40,9 @@ def migrated_app(empty_postgres):
         db.engine.dispose()
 
 
-def test_reads_after_the_server_cut_every_pooled_connection_still_succeed(migrated_app, empty_postgres):
+def test_reads_after_the_server_cut_every_pooled_connection_still_succeed(
+    migrated_app, empty_postgres
+):
     client = migrated_app.test_client()
     for url in READS:  # the pool now holds connections for the session and for bare reads
         assert client.get(url).status_code == 200
