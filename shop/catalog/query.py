@@ -93,7 +93,7 @@ def _bad(message: str) -> CatalogError:
 
 def _parse_int(args: MultiArgs, name: str, default: int, low: int, high: int) -> int:
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not WHOLE_NUMBER.fullmatch(raw):
         raise _bad(f"{name} must be a whole number, got {quoted(raw)}")
@@ -115,10 +115,14 @@ def catalog_query_from(args: MultiArgs, config: Mapping) -> CatalogQuery:
 def parse_catalog_query(
     args: MultiArgs, *, default_per_page: int = 24, max_per_page: int = 100
 ) -> CatalogQuery:
-    """Read and check the parameters; raise CatalogError(invalid_parameter) on a bad one."""
+    """Read and check the parameters; raise CatalogError(invalid_parameter) on a bad one.
+
+    A parameter that is present must be well-formed: an empty or padded value is
+    refused like any other, not taken for the default.
+    """
     filters: dict[str, tuple[str, ...]] = {}
     for group in FILTER_GROUPS:
-        values = [value.strip() for value in args.getlist(group) if value.strip()]
+        values = args.getlist(group)
         if len(values) > MAX_VALUES_PER_FILTER:
             raise _bad(f"at most {MAX_VALUES_PER_FILTER} values of {group} at once")
         for value in values:
@@ -133,7 +137,7 @@ def parse_catalog_query(
     if len(q) > MAX_QUERY_LENGTH:
         raise _bad(f"q is limited to {MAX_QUERY_LENGTH} characters")
 
-    raw_sort = args.get("sort") or SortOrder.RELEVANCE.value
+    raw_sort = args.get("sort", SortOrder.RELEVANCE.value)
     try:
         sort = SortOrder(raw_sort)
     except ValueError:
