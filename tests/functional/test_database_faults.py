@@ -133,7 +133,7 @@ def test_healthz_answers_503_when_the_schema_is_behind_the_code(client, session)
 
 
 @pytest.mark.parametrize("url", ["/products/hydra-glow", "/api/v1/products/hydra-glow", "/"])
-def test_a_page_on_a_database_without_tables_answers_503_not_500(tmp_path, url):
+def test_pages_on_an_empty_sqlite_file_answer_503_not_500(tmp_path, url):
     client = make_app(create_sqlite_file(tmp_path / "bare.sqlite3")).test_client()
     response = client.get(url)
     assert response.status_code == 503
