@@ -40,8 +40,8 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check shop tests bench wsgi.py
-	$(BIN)/ruff format --check shop tests bench wsgi.py
+	$(BIN)/ruff check shop tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check shop tests bench wsgi.py gunicorn.conf.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.catalog

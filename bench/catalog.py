@@ -6,7 +6,8 @@ list with wrk (concurrency 8, 10 s each after a warm-up). In the same run it
 loads a minimal Flask app rendering a 24-row template (the ceiling), and prints
 requests per second, p50, p99 and the ratio to the ceiling, on SQLite and on
 PostgreSQL. Rows marked "uncached" serve the same URLs with the catalogue cache
-switched off (NullCache), to show what a cache miss costs.
+switched off (NullCache), to show what a cache miss costs; rows marked "no
+pre-ping" (PostgreSQL) serve them without pool_pre_ping, to show what it costs.
 
     python -m bench.catalog [--backends sqlite postgresql] [--products 20000] [--duration 10]
 
@@ -21,6 +22,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,12 @@ TARGETS = [
 UNCACHED = [
     Target("catalogue, uncached", f"/products?{FILTERS}", None),
     Target("API list, uncached", f"/api/v1/products?{FILTERS}", None),
+]
+# PostgreSQL only: the cached pages again without pool_pre_ping, to show what its
+# round trip per connection checkout costs.
+WITHOUT_PRE_PING = [
+    Target("product page, no pre-ping", f"/products/{PRODUCT}", None),
+    Target("API list, no pre-ping", f"/api/v1/products?{FILTERS}", None),
 ]
 P99_GOAL_MS = 100.0
 
@@ -105,7 +113,9 @@ def run(command: list[str], env: dict[str, str]) -> None:
 @contextmanager
 def database(backend: str, folder: Path):
     if backend == "sqlite":
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        from tests.dbs import create_sqlite_file
+
+        yield create_sqlite_file(folder / "bench.sqlite3")
         return
     from tests.dbs import postgres_database
 
@@ -129,11 +139,42 @@ def settle(url: str) -> None:
     engine.dispose()
 
 
+def pre_ping_cost(url: str, rounds: int = 15, checkouts: int = 400) -> tuple[float, float]:
+    """Microseconds per request-like checkout, with and without pool_pre_ping.
+
+    Each checkout runs the cached pages' one statement (the catalogue token), as a
+    cached page view does. Rounds alternate between the two engines and the median
+    of each is kept, so load from elsewhere on the machine falls on both alike.
+    """
+    import sqlalchemy as sa
+
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engines = {
+        ping: sa.create_engine(url, pool_pre_ping=ping, isolation_level="AUTOCOMMIT")
+        for ping in (True, False)
+    }
+    statement = sa.text("SELECT token FROM catalog_state WHERE id = 1")
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for ping, engine in engines.items():
+            started = time.perf_counter()
+            for _ in range(checkouts):
+                with engine.connect() as connection:
+                    connection.execute(statement).scalar()
+            times[ping].append((time.perf_counter() - started) / checkouts * 1e6)
+    for engine in engines.values():
+        engine.dispose()
+    return statistics.median(times[True]), statistics.median(times[False])
+
+
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
+        # Served as production serves it (logging, limits), with the worker count fixed here.
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--workers",
         "2",
         "--worker-class",
@@ -207,6 +248,14 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
             f"  {backend}: schema and {args.products} products seeded in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
+        if backend == "postgresql":
+            with_ping, without = pre_ping_cost(url)
+            print(
+                f"  {backend}: a checkout and the cached pages' statement take {with_ping:.0f} µs"
+                f" with pool_pre_ping, {without:.0f} µs without: the ping costs"
+                f" {with_ping - without:.0f} µs per request",
+                flush=True,
+            )
 
         rows: list[tuple[Result, float | None]] = []
         with gunicorn(
@@ -222,6 +271,14 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
         ) as shop:
             for target in UNCACHED:
                 rows.append((measure(shop, target, args), None))
+        if backend == "postgresql":
+            with gunicorn(
+                "wsgi:app",
+                {**env, "DATABASE_POOL_PRE_PING": "false"},
+                folder / f"shop-{backend}-noping.log",
+            ) as shop:
+                for target in WITHOUT_PRE_PING:
+                    rows.append((measure(shop, target, args), None))
         return rows
 
 

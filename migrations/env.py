@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -66,6 +67,23 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+@contextmanager
+def _no_statement_timeout(connection):
+    """Requests get a statement timeout on PostgreSQL (shop.database); a migration may
+    rightly run longer (an index on a big table). Restored afterwards for the pool."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET statement_timeout = 0")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("RESET statement_timeout")
+        connection.commit()
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -112,7 +130,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, _no_statement_timeout(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -46,10 +46,14 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     _wire_domains(app)
 
     from shop.errors import register_error_handlers
+    from shop.guard import register_request_guard
+    from shop.logs import register_request_id
     from shop.security import register_security_headers
     from shop.templating import register_template_helpers
 
+    register_request_guard(app)
     register_error_handlers(app)
+    register_request_id(app)
     register_security_headers(app)
     register_template_helpers(app)
 
@@ -62,6 +66,8 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 def _init_extensions(app: Flask) -> None:
     from shop import database
 
+    url, options = database.engine_options(app.config, app.instance_path)
+    app.config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,21 +29,11 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def _env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
 def _env_float(name: str) -> float:
@@ -53,14 +44,32 @@ def _env_float(name: str) -> float:
         raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+    if number < 0:
+        raise ConfigError(f"{name} cannot be negative, got {value!r}")
+    return number
+
+
 class BaseConfig:
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_RECORD_QUERIES = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    # Pooled connections idle for longer than this are pinged before use (shop.database).
-    DATABASE_PING_AFTER_IDLE_SECONDS = 10.0
+    # PostgreSQL: how long to wait for a connection, and for any one statement, before
+    # answering 503; both well inside gunicorn's 30 s worker timeout (shop.database).
+    DATABASE_CONNECT_TIMEOUT = 5  # seconds
+    DATABASE_STATEMENT_TIMEOUT = 5000  # milliseconds; 0 waits for ever
+    # Test each pooled connection before use (SQLAlchemy's pool_pre_ping), so a
+    # connection the server closed is replaced instead of failing a request.
+    DATABASE_POOL_PRE_PING = True
 
     SHOP_NAME = "MesoPro"
     # The public address links in mail point to. Never taken from a request's Host
@@ -131,6 +140,9 @@ class BaseConfig:
     # little above it (create_app), so a bigger file never reaches memory whole.
     LICENCE_MAX_BYTES = 10 * 1024 * 1024
 
+    # Strict-Transport-Security max-age in seconds; None sends no header (not on plain http).
+    HSTS_MAX_AGE: int | None = None
+
     BOOTSTRAP_SERVE_LOCAL = True  # CSS/JS come from the installed package, never a CDN
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -144,10 +156,11 @@ class BaseConfig:
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-        if os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS"):
-            values["DATABASE_PING_AFTER_IDLE_SECONDS"] = _env_float(
-                "DATABASE_PING_AFTER_IDLE_SECONDS"
-            )
+        for name in ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "HSTS_MAX_AGE"):
+            if os.environ.get(name):
+                values[name] = _env_int(name, 0)
+        if os.environ.get("DATABASE_POOL_PRE_PING"):
+            values["DATABASE_POOL_PRE_PING"] = _env_bool("DATABASE_POOL_PRE_PING", True)
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             values["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
         if os.environ.get("RATELIMIT_ENABLED"):
@@ -255,6 +268,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
+    HSTS_MAX_AGE = 31_536_000  # a year
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -288,3 +302,22 @@ def config_class(name: str | None = None) -> type[BaseConfig]:
     except KeyError:
         choices = ", ".join(CONFIGS)
         raise ConfigError(f"SHOP_ENV={name!r} is unknown; use one of: {choices}") from None
+
+
+def shared_rate_limit_warning(environ: Mapping[str, str], workers: int) -> str | None:
+    """Why the rate limits would not hold as configured, or None.
+
+    Counters kept in memory live in each worker: N workers allow N times the limit.
+    """
+    if (
+        workers <= 1
+        or config_class(environ.get("SHOP_ENV") or "production") is not ProductionConfig
+    ):
+        return None
+    if environ.get("RATELIMIT_STORAGE_URI") or not _env_bool("RATELIMIT_ENABLED", True, environ):
+        return None
+    return (
+        f"rate limits are counted in memory by each of the {workers} workers, so clients get "
+        f"{workers} times API_RATE_LIMIT; set RATELIMIT_STORAGE_URI (e.g. redis://host:6379/0) "
+        "to share the counters"
+    )

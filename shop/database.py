@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
 from shop.extensions import db
@@ -67,41 +66,49 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def _ping_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
-    """Check a pooled connection before use only if it has been idle for a while.
+def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any]]:
+    """The database URL and engine options the configuration asks for.
 
-    A connection that sat unused may have been cut (database restart, firewall,
-    pooler timeout); one in steady use has just proved itself. SQLAlchemy's
-    pool_pre_ping pings on every checkout, a round trip per request; this pings
-    after ``idle_seconds`` of rest. A dead connection makes the pool take a new
-    one (DisconnectionError), and any other disconnect still invalidates the pool.
+    PostgreSQL gets its connect and statement timeouts, and pooled connections are
+    pinged before use. A SQLite file is opened, never created, outside development.
     """
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.get_backend_name() == "postgresql":
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+        connect_args.setdefault(
+            "options", f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
+        )
+        options["connect_args"] = connect_args
+        options.setdefault("pool_pre_ping", config["DATABASE_POOL_PRE_PING"])
+    elif url.get_backend_name() == "sqlite":
+        url = _sqlite_file_url(url, instance_path, config.get("SHOP_ENV") == "development")
+    return url.render_as_string(hide_password=False), options
 
-    @event.listens_for(engine, "checkin")
-    def _checked_in(_dbapi_connection, record):
-        record.info["checked_in_at"] = time.monotonic()
 
-    @event.listens_for(engine, "checkout")
-    def _checked_out(dbapi_connection, record, _proxy):
-        rested = time.monotonic() - record.info.get("checked_in_at", float("-inf"))
-        if rested > idle_seconds:
-            try:
-                engine.dialect.do_ping(dbapi_connection)
-            except Exception as exc:
-                raise DisconnectionError("connection failed its ping") from exc
+def _sqlite_file_url(url: URL, instance_path: str, development: bool) -> URL:
+    """A SQLite file's URL with an absolute path (relative ones live in instance/).
+
+    Outside development the file is opened read-write and never created, nor its
+    folder: a missing database must answer 503, not start an empty shop.
+    """
+    if url.database in (None, "", ":memory:") or url.query.get("uri"):
+        return url
+    path = Path(instance_path, url.database)
+    if development:
+        # SQLite creates the file but not its folder (instance/ on a fresh clone).
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return url.set(database=str(path))
+    return url.set(database=f"file:{quote(str(path))}").update_query_dict(
+        {"mode": "rw", "uri": "true"}
+    )
 
 
 def configure_engines(app: Flask) -> None:
-    idle_seconds = app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS")
     with app.app_context():
         for engine in db.engines.values():
-            if engine.dialect.name != "sqlite" and idle_seconds is not None:
-                _ping_connections_left_idle(engine, float(idle_seconds))
             if engine.dialect.name == "sqlite":
-                database = engine.url.database
-                if database and database != ":memory:" and not database.startswith("file:"):
-                    # SQLite creates the file but not its folder (instance/ on a fresh clone).
-                    Path(database).parent.mkdir(parents=True, exist_ok=True)
                 _configure_sqlite(engine)
 
 

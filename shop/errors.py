@@ -11,7 +11,9 @@ import logging
 import time
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from shop.durations import describe_duration
 from shop.extensions import db, limiter
@@ -19,6 +21,21 @@ from shop.extensions import db, limiter
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# Echoed values are cut to this many characters: a 100 KB slug must not make a 100 KB answer.
+ECHO_LIMIT = 40
+# A database restart or fail-over takes seconds; a client should not hammer it meanwhile.
+RETRY_AFTER_SECONDS = 10
+# What the DB-API calls trouble with the database itself, not with the statement: refused or
+# lost connections, timeouts (connect, statement, the pool's wait), a missing SQLite file.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr`` of a value for a message, cut to its first ``limit`` characters."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + "…"
 
 
 class ShopError(Exception):
@@ -47,6 +64,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    414: "uri_too_long",
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
@@ -59,9 +77,14 @@ def json_error(status: int, code: str, message: str) -> Response:
     return response
 
 
-def _html_error(status: int, title: str, message: str) -> tuple[str, int]:
+def _html_error(status: int, title: str, message: str) -> Response:
     template = "errors/404.html" if status == 404 else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    if status == 503:
+        # Stands alone, not on the layout: the layout may come to read the database
+        # (account menu, cart), and the database is what just failed.
+        template = "errors/unavailable.html"
+    html = render_template(template, status=status, title=title, message=message)
+    return Response(html, status=status, mimetype="text/html")
 
 
 def handle_shop_error(error: ShopError):
@@ -79,20 +102,35 @@ def rate_limited_message() -> str:
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
-    description = error.description or error.name
-    if status == 429:
-        description = rate_limited_message()
+    message, title = error.description or error.name, error.name
+    if status == 429:  # say when to try again, in words as well as in Retry-After
+        message, title = rate_limited_message(), "Too many attempts"
     if is_api_request():
-        code = HTTP_CODES.get(status, "http_error")
-        response = json_error(status, code, description)
-        # Keep Allow on 405 and Retry-After on 429.
-        for header in ("Allow", "Retry-After"):
-            if error.get_response().headers.get(header):
-                response.headers[header] = error.get_response().headers[header]
-        return response
-    if status == 429:
-        return _html_error(status, "Too many attempts", description)
-    return _html_error(status, error.name, description)
+        response = json_error(status, HTTP_CODES.get(status, "http_error"), message)
+    else:
+        response = _html_error(status, title, message)
+    # Keep Allow on 405 and Retry-After on 429 and 503.
+    original = error.get_response().headers
+    for header in ("Allow", "Retry-After"):
+        if original.get(header):
+            response.headers[header] = original[header]
+    return response
+
+
+def handle_database_unavailable(error: SQLAlchemyError):
+    """The database is down, unreachable, hung past its timeouts or not there: 503, not 500."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection that failed may fail its rollback too
+        db.session.invalidate()
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    log.error("database unavailable on %s %s: %s", request.method, request.path, reason[0])
+    return handle_http_exception(
+        ServiceUnavailable(
+            "The shop is temporarily unavailable. Please try again in a moment.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    )
 
 
 def handle_unexpected_error(error: Exception):
@@ -109,5 +147,7 @@ def handle_unexpected_error(error: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ShopError, handle_shop_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, handle_database_unavailable)
     if not app.debug:  # in debug mode the interactive debugger shows the crash instead
         app.register_error_handler(Exception, handle_unexpected_error)

@@ -65,10 +65,16 @@ def postgres_database(prefix: str = "shop_test", admin: str | None = None):
         engine.dispose()
 
 
+def create_sqlite_file(path: Path) -> str:
+    """An empty SQLite database, made as an operator would: outside development the
+    app opens a SQLite file and never creates it. Its URL."""
+    path.touch()
+    return f"sqlite:///{path}"
+
+
 @contextmanager
 def sqlite_database(folder: Path, name: str = "shop.sqlite3"):
-    path = folder / name
-    yield f"sqlite:///{path}"
+    yield create_sqlite_file(folder / name)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from typing import Any
 from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
 from shop.catalog.query import MAX_PAGE, MAX_QUERY_LENGTH, MAX_VALUES_PER_FILTER
 from shop.catalog.query import SLUG as SLUG_RE
+from shop.guard import MAX_URL_LENGTH
 
 SLUG = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 80}
 
@@ -16,8 +17,53 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+def _error_response(description: str, *, retry_after: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+    if retry_after:
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        }
+    return response
+
+
+def _ok(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _responses(
+    ok: dict[str, Any],
+    *,
+    bad_request: dict[str, Any] | None = None,
+    not_found: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An operation's answers: its own, and the errors any request to the API may get."""
+    responses = {"200": ok, "400": bad_request or MALFORMED_QUERY}
+    if not_found is not None:
+        responses["404"] = not_found
+    responses["414"] = _error_response(
+        f"The URL is longer than {MAX_URL_LENGTH} bytes (uri_too_long)."
+    )
+    responses["429"] = _error_response(
+        "Too many requests from this address; retry later (rate_limited). One allowance "
+        "covers every endpoint of the API.",
+        retry_after=True,
+    )
+    responses["503"] = _error_response(
+        "The database is unavailable; retry later (unavailable).", retry_after=True
+    )
+    return responses
+
+
+MALFORMED_QUERY = _error_response(
+    "The query string has control characters or is not UTF-8 (invalid_parameter)."
+)
 
 
 def _slug_filter(name: str, description: str) -> dict[str, Any]:
@@ -146,9 +192,9 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     bad_request = _error_response(
-        "A parameter is malformed, out of range or names an unknown value."
+        "A parameter is malformed or out of range (invalid_parameter), or names a value the "
+        "catalogue does not have (unknown_filter_value)."
     )
-    rate_limited = _error_response("Too many requests from this address; retry later.")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -222,14 +268,9 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                     ],
-                    "responses": {
-                        "200": {
-                            "description": "A page of products",
-                            "content": {"application/json": {"schema": _ref("ProductList")}},
-                        },
-                        "400": bad_request,
-                        "429": rate_limited,
-                    },
+                    "responses": _responses(
+                        _ok("A page of products", "ProductList"), bad_request=bad_request
+                    ),
                 }
             },
             "/products/{slug}": {
@@ -244,65 +285,46 @@ def openapi_document() -> dict[str, Any]:
                             "schema": {"type": "string"},
                         }
                     ],
-                    "responses": {
-                        "200": {
-                            "description": "The product",
-                            "content": {"application/json": {"schema": _ref("ProductDetail")}},
-                        },
-                        "404": _error_response("No active product has this slug."),
-                        "429": rate_limited,
-                    },
+                    "responses": _responses(
+                        _ok("The product", "ProductDetail"),
+                        not_found=_error_response(
+                            "No active product has this slug (product_not_found), or the "
+                            "path holds control characters or is not UTF-8 (not_found)."
+                        ),
+                    ),
                 }
             },
             "/ingredients": {
                 "get": {
                     "operationId": "listIngredients",
                     "summary": "Every ingredient, with the number of active products that contain it",
-                    "responses": {
-                        "200": {
-                            "description": "Ingredients",
-                            "content": {"application/json": {"schema": _ref("IngredientList")}},
-                        },
-                        "429": rate_limited,
-                    },
+                    "responses": _responses(_ok("Ingredients", "IngredientList")),
                 }
             },
             "/indications": {
                 "get": {
                     "operationId": "listIndications",
                     "summary": "Every indication with its treatment area and number of active products",
-                    "responses": {
-                        "200": {
-                            "description": "Indications",
-                            "content": {"application/json": {"schema": _ref("IndicationList")}},
-                        },
-                        "429": rate_limited,
-                    },
+                    "responses": _responses(_ok("Indications", "IndicationList")),
                 }
             },
             "/brands": {
                 "get": {
                     "operationId": "listBrands",
                     "summary": "Every brand with its number of active products",
-                    "responses": {
-                        "200": {
-                            "description": "Brands",
-                            "content": {"application/json": {"schema": _ref("BrandList")}},
-                        },
-                        "429": rate_limited,
-                    },
+                    "responses": _responses(_ok("Brands", "BrandList")),
                 }
             },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
                     "summary": "This document",
-                    "responses": {
-                        "200": {
+                    "responses": _responses(
+                        {
                             "description": "OpenAPI 3.1",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         }
-                    },
+                    ),
                 }
             },
         },
@@ -324,6 +346,10 @@ def openapi_document() -> dict[str, Any]:
                                         "invalid_parameter",
                                         "unknown_filter_value",
                                         "product_not_found",
+                                        "not_found",
+                                        "uri_too_long",
+                                        "rate_limited",
+                                        "unavailable",
                                     ],
                                 },
                                 "message": {"type": "string"},

@@ -31,6 +31,7 @@ from shop.catalog.models import (
 )
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
 from shop.catalog.search import match_all_words, query_words, relevance_score
+from shop.errors import quoted
 from shop.extensions import db
 
 
@@ -269,7 +270,7 @@ def list_products(query: CatalogQuery, *, strict: bool = True) -> CatalogPage:
         if missing:
             if strict:
                 raise CatalogError(
-                    CatalogError.UNKNOWN_FILTER_VALUE, f"unknown {group} {missing[0]!r}"
+                    CatalogError.UNKNOWN_FILTER_VALUE, f"unknown {group} {quoted(missing[0])}"
                 )
             unknown[group] = missing
             effective = effective.with_filters(group, tuple(s for s in wanted if s in by_slug))

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from shop.catalog.enums import SortOrder
 from shop.catalog.errors import CatalogError
+from shop.errors import quoted
 
 FILTER_GROUPS = ("ingredient", "indication", "area", "brand")
 MAX_VALUES_PER_FILTER = 50
@@ -20,6 +21,13 @@ MAX_QUERY_LENGTH = 200
 MAX_PAGE = 100_000
 # A slug as URLs and the API take it (the same rule as for stored slugs).
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 80
+# Plain ASCII digits: int() would also take "١٣", "1_0" and " 3 ".
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def is_slug(value: str) -> bool:
+    return len(value) <= MAX_SLUG_LENGTH and SLUG.match(value) is not None
 
 
 class MultiArgs(Protocol):
@@ -85,12 +93,11 @@ def _bad(message: str) -> CatalogError:
 
 def _parse_int(args: MultiArgs, name: str, default: int, low: int, high: int) -> int:
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _bad(f"{name} must be a whole number, got {raw!r}") from None
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise _bad(f"{name} must be a whole number, got {quoted(raw)}")
+    value = int(raw)
     if not low <= value <= high:
         raise _bad(f"{name} must be between {low} and {high}, got {value}")
     return value
@@ -108,16 +115,20 @@ def catalog_query_from(args: MultiArgs, config: Mapping) -> CatalogQuery:
 def parse_catalog_query(
     args: MultiArgs, *, default_per_page: int = 24, max_per_page: int = 100
 ) -> CatalogQuery:
-    """Read and check the parameters; raise CatalogError(invalid_parameter) on a bad one."""
+    """Read and check the parameters; raise CatalogError(invalid_parameter) on a bad one.
+
+    A parameter that is present must be well-formed: an empty or padded value is
+    refused like any other, not taken for the default.
+    """
     filters: dict[str, tuple[str, ...]] = {}
     for group in FILTER_GROUPS:
-        values = [value.strip() for value in args.getlist(group) if value.strip()]
+        values = args.getlist(group)
         if len(values) > MAX_VALUES_PER_FILTER:
             raise _bad(f"at most {MAX_VALUES_PER_FILTER} values of {group} at once")
         for value in values:
-            if len(value) > 80 or not SLUG.match(value):
+            if not is_slug(value):
                 raise _bad(
-                    f"{group} takes slugs (lower-case letters, digits, dashes); got {value[:80]!r}"
+                    f"{group} takes slugs (lower-case letters, digits, dashes); got {quoted(value)}"
                 )
         if values:
             filters[group] = tuple(sorted(set(values)))
@@ -126,12 +137,12 @@ def parse_catalog_query(
     if len(q) > MAX_QUERY_LENGTH:
         raise _bad(f"q is limited to {MAX_QUERY_LENGTH} characters")
 
-    raw_sort = args.get("sort") or SortOrder.RELEVANCE.value
+    raw_sort = args.get("sort", SortOrder.RELEVANCE.value)
     try:
         sort = SortOrder(raw_sort)
     except ValueError:
         choices = ", ".join(order.value for order in SortOrder)
-        raise _bad(f"sort must be one of {choices}; got {raw_sort[:40]!r}") from None
+        raise _bad(f"sort must be one of {choices}; got {quoted(raw_sort)}") from None
 
     page = _parse_int(args, "page", 1, 1, MAX_PAGE)
     per_page = _parse_int(args, "per_page", default_per_page, 1, max_per_page)

@@ -30,8 +30,9 @@ from shop.catalog.models import (
     ProductProfession,
     product_indications,
 )
-from shop.catalog.query import SLUG
+from shop.catalog.query import SLUG, is_slug
 from shop.catalog.search import normalise_many
+from shop.errors import quoted
 from shop.extensions import db
 
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
@@ -52,32 +53,46 @@ def _invalid(message: str) -> CatalogError:
 # Reads ---------------------------------------------------------------------
 
 
+def _by_slug(statement, slug: str, code: str, message: str):
+    """The row the statement finds for this slug, or CatalogNotFound.
+
+    A value that is no slug names nothing: it is refused without a query, so that
+    any text (a NUL, which PostgreSQL refuses, or 100 KB) answers alike everywhere.
+    """
+    row = db.session.scalar(statement) if is_slug(slug) else None
+    if row is None:
+        raise CatalogNotFound(code, message.format(quoted(slug)))
+    return row
+
+
 def get_active_product(slug: str) -> Product:
     """The active product with this slug, with everything its page shows loaded."""
-    product = db.session.scalar(
+    return _by_slug(
         select(Product)
         .where(Product.slug == slug, Product.is_active == true())
-        .options(*PRODUCT_LOAD_OPTIONS)
+        .options(*PRODUCT_LOAD_OPTIONS),
+        slug,
+        CatalogError.PRODUCT_NOT_FOUND,
+        "no product {} in the catalogue",
     )
-    if product is None:
-        raise CatalogNotFound(
-            CatalogError.PRODUCT_NOT_FOUND, f"no product {slug!r} in the catalogue"
-        )
-    return product
 
 
 def get_ingredient(slug: str) -> Ingredient:
-    ingredient = db.session.scalar(select(Ingredient).where(Ingredient.slug == slug))
-    if ingredient is None:
-        raise CatalogNotFound(CatalogError.NOT_FOUND, f"no ingredient {slug!r}")
-    return ingredient
+    return _by_slug(
+        select(Ingredient).where(Ingredient.slug == slug),
+        slug,
+        CatalogError.NOT_FOUND,
+        "no ingredient {}",
+    )
 
 
 def get_indication(slug: str) -> Indication:
-    indication = db.session.scalar(select(Indication).where(Indication.slug == slug))
-    if indication is None:
-        raise CatalogNotFound(CatalogError.NOT_FOUND, f"no indication {slug!r}")
-    return indication
+    return _by_slug(
+        select(Indication).where(Indication.slug == slug),
+        slug,
+        CatalogError.NOT_FOUND,
+        "no indication {}",
+    )
 
 
 def find_brand(slug: str) -> Brand | None:
@@ -149,7 +164,9 @@ def list_brands() -> list[TermCount]:
 
 def _check_slug(slug: str, what: str) -> str:
     if not SLUG.match(slug or "") or len(slug) > 80:
-        raise _invalid(f"{what} slug {slug!r} must be lower-case letters, digits and single dashes")
+        raise _invalid(
+            f"{what} slug {quoted(slug)} must be lower-case letters, digits and single dashes"
+        )
     return slug
 
 
@@ -181,7 +198,7 @@ def create_brand(
     *, slug: str, name: str, country: str | None = None, description: str = ""
 ) -> Brand:
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        raise _invalid(f"country {country!r} must be a two-letter ISO code such as ES")
+        raise _invalid(f"country {quoted(country)} must be a two-letter ISO code such as ES")
     brand = Brand(
         slug=_unique_slug(Brand, slug, "brand"),
         name=_text(name, "a brand's name", required=True, max_length=120),
@@ -199,7 +216,7 @@ def create_ingredient(
     try:
         kind = IngredientKind(kind)
     except ValueError:
-        raise _invalid(f"unknown ingredient kind {kind!r}") from None
+        raise _invalid(f"unknown ingredient kind {quoted(kind)}") from None
     ingredient = Ingredient(
         slug=_unique_slug(Ingredient, slug, "ingredient"),
         name=_text(name, "an ingredient's name", required=True, max_length=120),
@@ -217,7 +234,7 @@ def create_indication(
     try:
         area = TreatmentArea(area)
     except ValueError:
-        raise _invalid(f"unknown treatment area {area!r}") from None
+        raise _invalid(f"unknown treatment area {quoted(area)}") from None
     indication = Indication(
         slug=_unique_slug(Indication, slug, "indication"),
         name=_text(name, "an indication's name", required=True, max_length=120),
@@ -280,7 +297,7 @@ def create_product(
 ) -> Product:
     """Create a product with its composition, indications and buying professions, all checked."""
     if not SKU.match(sku or ""):
-        raise _invalid(f"SKU {sku!r} must be 2 to 40 upper-case letters, digits and dashes")
+        raise _invalid(f"SKU {quoted(sku)} must be 2 to 40 upper-case letters, digits and dashes")
     _check_slug(slug, "product")
     name = _text(name, "a product's name", required=True, max_length=160)
     description = _text(description, "a product's description")
@@ -288,11 +305,11 @@ def create_product(
     try:
         form = ProductForm(form)
     except ValueError:
-        raise _invalid(f"unknown form {form!r}") from None
+        raise _invalid(f"unknown form {quoted(form)}") from None
     try:
         volume = Decimal(str(volume_ml))
     except InvalidOperation:
-        raise _invalid(f"volume {volume_ml!r} is not a number") from None
+        raise _invalid(f"volume {quoted(volume_ml)} is not a number") from None
     if volume <= 0 or volume >= 100_000:
         raise _invalid("volume must be above 0 ml")
     if units_per_pack < 1:
@@ -300,7 +317,7 @@ def create_product(
     if price_cents < 0:
         raise _invalid("a price cannot be negative")
     if not CURRENCY.match(currency or ""):
-        raise _invalid(f"currency {currency!r} must be a three-letter ISO code such as EUR")
+        raise _invalid(f"currency {quoted(currency)} must be a three-letter ISO code such as EUR")
     try:
         profession_values = sorted({Profession(p) for p in professions})
     except ValueError as exc:

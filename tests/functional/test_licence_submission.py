@@ -14,6 +14,7 @@ from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence, LicenceDocument
 from tests.conftest import make_app
+from tests.dbs import create_sqlite_file
 from tests.factories import PDF_BYTES, make_admin, make_licence, make_user
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -322,7 +323,7 @@ def test_uploads_are_rate_limited_per_user(tmp_path):
     from flask_migrate import upgrade
 
     app = make_app(
-        f"sqlite:///{tmp_path / 'limit.sqlite3'}",
+        create_sqlite_file(tmp_path / "limit.sqlite3"),
         RATELIMIT_ENABLED=True,
         LICENCE_UPLOAD_RATE_LIMIT="2 per hour",
         WTF_CSRF_ENABLED=False,

@@ -17,6 +17,7 @@ from shop.extensions import db
 from shop.mail.enums import OutboxStatus
 from shop.mail.models import OutboxMessage
 from shop.worker import PERIODIC_JOBS, PeriodicJob, Worker, run_job
+from tests.dbs import create_sqlite_file
 from tests.migration_cli import flask
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +127,7 @@ def test_a_job_that_raises_leaves_nothing_half_written(app):
 
 
 def test_the_worker_process_stops_cleanly_on_sigterm(tmp_path):
-    database = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    database = create_sqlite_file(tmp_path / "worker.sqlite3")
     assert flask(database, "db", "upgrade").returncode == 0
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_"))},

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from shop import create_app
-from shop.config import ConfigError, normalise_database_url
+from shop.config import ConfigError, normalise_database_url, shared_rate_limit_warning
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,3 +99,37 @@ def test_gunicorn_style_database_urls_are_normalised():
     assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_database_timeouts_come_from_the_environment(clean_env):
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    clean_env.setenv("SHOP_BASE_URL", "https://shop.example")
+    clean_env.setenv("DATABASE_CONNECT_TIMEOUT", "3")
+    clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "2500")
+    options = create_app("production").config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"connect_timeout": 3, "options": "-c statement_timeout=2500"}
+
+
+def test_a_timeout_that_is_not_a_whole_number_is_refused(clean_env):
+    clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "5s")
+    with pytest.raises(ConfigError, match="DATABASE_STATEMENT_TIMEOUT must be a whole number"):
+        create_app("development")
+
+
+def test_memory_rate_limits_with_several_production_workers_are_warned_about():
+    assert "4 workers" in shared_rate_limit_warning({}, 4)
+    assert "4 workers" in shared_rate_limit_warning({"SHOP_ENV": "production"}, 4)
+
+
+@pytest.mark.parametrize(
+    ("environ", "workers"),
+    [
+        ({}, 1),
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, 4),
+        ({"RATELIMIT_ENABLED": "false"}, 4),
+        ({"SHOP_ENV": "development"}, 4),
+    ],
+)
+def test_no_rate_limit_warning_where_the_limits_hold(environ, workers):
+    assert shared_rate_limit_warning(environ, workers) is None

@@ -35,6 +35,12 @@ def test_repeated_values_are_deduplicated_and_sorted_so_equal_selections_share_a
         ({"per_page": "0"}, "per_page must be between 1 and 100"),
         ({"ingredient": "Vitamin C"}, "ingredient takes slugs"),
         ({"q": "x" * 201}, "q is limited to 200 characters"),
+        # Present means well-formed: empty or padded values are not read as the default.
+        ({"page": ""}, "page must be a whole number"),
+        ({"per_page": " 24"}, "per_page must be a whole number"),
+        ({"sort": ""}, "sort must be one of"),
+        ({"area": ""}, "area takes slugs"),
+        ({"ingredient": " biotin "}, "ingredient takes slugs"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_reason(args, message):
