@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 from flask import Flask, current_app, request, url_for
 
@@ -15,6 +16,12 @@ def format_money(amount_cents: int, currency: str, locale: str | None = None) ->
     """'€149.00' for 14900 EUR: integer cents in, a price for people out."""
     locale = locale or current_app.config.get("SHOP_LOCALE", "en_IE")
     return format_currency(Decimal(amount_cents) / 100, currency, locale=locale)
+
+
+def format_date(value, locale: str | None = None) -> str:
+    """'3 March 2027': a date as a sentence says it."""
+    locale = locale or current_app.config.get("SHOP_LOCALE", "en_IE")
+    return babel_format_date(value, "d MMMM y", locale=locale)
 
 
 def format_volume(volume_ml: Decimal) -> str:
@@ -66,5 +73,6 @@ def register_template_helpers(app: Flask) -> None:
     app.context_processor(lambda: {"links": layout_links()})
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
     app.jinja_env.globals["stock_hole"] = hole
+    app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
