@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
 
 
 class ConfigError(RuntimeError):
@@ -65,6 +66,9 @@ class BaseConfig:
     DEFAULT_CURRENCY = "EUR"
     CATALOG_PER_PAGE = 24
     CATALOG_MAX_PER_PAGE = 100
+    # Who sees prices and stock figures, on pages and in the API: "everyone", or
+    # "verified" (professionals whose licence is approved and unexpired).
+    PRICES_VISIBLE_TO = "everyone"
 
     # Catalogue cache: entries are keyed by the catalogue's state token, so a
     # change anywhere invalidates them for every worker and host at once.
@@ -107,11 +111,17 @@ class BaseConfig:
             values["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]
         if os.environ.get("PROXY_COUNT"):
             values["PROXY_COUNT"] = _env_int("PROXY_COUNT", 0)
+        if os.environ.get("PRICES_VISIBLE_TO"):
+            values["PRICES_VISIBLE_TO"] = os.environ["PRICES_VISIBLE_TO"].strip().lower()
         return values
 
     @classmethod
     def validate(cls, config: dict) -> None:
         """Raise ConfigError with a one-line reason when the app cannot start."""
+        audience = config.get("PRICES_VISIBLE_TO")
+        if audience not in PRICE_AUDIENCES:
+            choices = " or ".join(PRICE_AUDIENCES)
+            raise ConfigError(f"PRICES_VISIBLE_TO must be {choices}, got {audience!r}")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -151,6 +161,7 @@ class ProductionConfig(BaseConfig):
 
     @classmethod
     def validate(cls, config: dict) -> None:
+        super().validate(config)
         if not config.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY is not set: production needs a long random secret")
         if len(config["SECRET_KEY"]) < 32:

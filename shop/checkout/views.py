@@ -1,14 +1,124 @@
-"""The cart."""
+"""The cart: show it, add to it, change a quantity, remove a line.
+
+Every change is a POST with the visitor's CSRF token (checked by CSRFProtect before
+the view runs); a refused change flashes its reason and changes nothing.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import login_required
+from flask import current_app, flash, g, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from shop.checkout import bp
+from shop.checkout.errors import CartError
+from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm
+from shop.checkout.services import (
+    MAX_LINE_QUANTITY,
+    add_to_cart,
+    change_quantity,
+    count_cart_items,
+    get_cart,
+    remove_from_cart,
+)
+from shop.extensions import db
+from shop.licensing.gate import buyer_verdict, sees_prices, today_at
+from shop.licensing.visitor import current_standing
+
+_CART_COUNT = "cart_count"
+
+
+@bp.app_context_processor
+def _cart_count() -> dict:
+    """The header's cart count: one small query per page, for logged-in visitors only."""
+    if not current_user.is_authenticated:
+        return {_CART_COUNT: 0}
+    count = g.get(_CART_COUNT)
+    if count is None:
+        count = count_cart_items(current_user)
+        setattr(g, _CART_COUNT, count)
+    return {_CART_COUNT: count}
+
+
+def _safe_next(target: str | None) -> str:
+    """A page of this shop to come back to; anything else (another site) goes to the cart."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("checkout.cart")
+
+
+def _refused(error: CartError, back: str):
+    db.session.rollback()
+    if error.status == 404 and error.code == CartError.PRODUCT_NOT_FOUND:
+        raise error  # nothing to go back to: the error page says so
+    flash(error.message, "error")
+    return redirect(back, 303)
 
 
 @bp.get("/cart")
 @login_required
 def cart():
-    return render_template("checkout/cart.html")
+    standing = current_standing()
+    contents = get_cart(current_user, standing, today=today_at())
+    setattr(g, _CART_COUNT, contents.count)  # the header needs no query of its own
+    return render_template(
+        "checkout/cart.html",
+        cart=contents,
+        standing=standing,
+        cart_gate=buyer_verdict(standing),
+        sees_prices=sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
+        max_quantity=MAX_LINE_QUANTITY,
+    )
+
+
+@bp.post("/cart/add")
+@login_required
+def cart_add():
+    form = CartAddForm()
+    back = _safe_next(form.next.data)
+    if not form.validate():
+        if form.product_id.errors:
+            raise CartError(
+                CartError.PRODUCT_NOT_FOUND,
+                "There is no such product in the catalogue.",
+                status=404,
+            )
+        flash(QUANTITY_MESSAGE, "error")
+        return redirect(back, 303)
+    try:
+        line = add_to_cart(current_user, form.product_id.data, form.quantity.data, today=today_at())
+    except CartError as error:
+        return _refused(error, back)
+    db.session.commit()
+    flash(f"Added {form.quantity.data} × {line.product.name} to your cart.", "success")
+    return redirect(back, 303)
+
+
+@bp.post("/cart/<int:product_id>/quantity")
+@login_required
+def cart_update(product_id: int):
+    form = CartLineUpdateForm()
+    back = url_for("checkout.cart")
+    if not form.validate():
+        flash(QUANTITY_MESSAGE, "error")
+        return redirect(back, 303)
+    try:
+        line = change_quantity(current_user, product_id, form.quantity.data, today=today_at())
+    except CartError as error:
+        return _refused(error, back)
+    db.session.commit()
+    flash(f"{line.product.name}: {line.quantity} in your cart.", "success")
+    return redirect(back, 303)
+
+
+@bp.post("/cart/<int:product_id>/remove")
+@login_required
+def cart_remove(product_id: int):
+    # No form to read: CSRFProtect has checked the token before the view runs.
+    back = url_for("checkout.cart")
+    try:
+        remove_from_cart(current_user, product_id)
+    except CartError as error:
+        return _refused(error, back)
+    db.session.commit()
+    flash("Removed from your cart.", "success")
+    return redirect(back, 303)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from shop.catalog.enums import Profession
 from shop.inventory.services import today
@@ -141,3 +142,46 @@ def test_a_standing_costs_one_query_and_verdicts_none(product, count_queries):
         answers = [verdict(standing, item) for item in [product, *others]]
     assert len(counter) == 1
     assert [answer.allowed for answer in answers] == [True] + [False] * 5
+
+
+def test_a_licence_that_expires_while_the_session_is_open_stops_purchases_at_midnight(
+    app, client, login, session, product
+):
+    user = make_user()
+    licence = make_licence(user, expires_in_days=0)  # expires today, the last valid day
+    session.commit()
+    login(user)
+    last_minute = datetime.combine(licence.expires_on, time(23, 59), tzinfo=UTC)
+
+    with time_machine.travel(last_minute, tick=False):
+        page = client.get("/products/" + product.slug).get_data(as_text=True)
+        assert "Add to cart" in page
+        token = _token(page)
+        response = client.post(
+            "/cart/add",
+            data={"csrf_token": token, "product_id": product.id, "quantity": 1, "next": "/cart"},
+        )
+        assert response.status_code == 303
+        assert "Hydra Gate" in client.get("/cart").get_data(as_text=True)
+
+    with time_machine.travel(last_minute + timedelta(minutes=2), tick=False):  # the next day
+        page = client.get("/products/" + product.slug).get_data(as_text=True)
+        expiry = f"{licence.expires_on.day} {licence.expires_on:%B %Y}"
+        assert f"Your licence expired on {expiry}: upload the renewal." in page
+        assert "Add to cart" not in page
+        token = _token(client.get("/cart").get_data(as_text=True))
+        response = client.post(
+            "/cart/add",
+            data={"csrf_token": token, "product_id": product.id, "quantity": 1, "next": "/cart"},
+            follow_redirects=True,
+        )
+        cart = response.get_data(as_text=True)
+        assert "Your licence expired on" in cart
+        assert 'data-problem="licence_expired"' in cart  # the line already there is flagged
+        assert 'value="1"' in cart  # and nothing was added
+
+
+def _token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
