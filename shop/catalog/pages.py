@@ -20,7 +20,6 @@ from shop.catalog.listing import list_products
 from shop.catalog.presenters import (
     SECTIONS,
     Card,
-    ProductView,
     UrlBuilder,
     card,
     listing_view,
@@ -53,12 +52,23 @@ class CardFacts:
 
 
 @dataclass(frozen=True)
+class ProductFacts:
+    """What a product page's buy box needs beyond its shared fragments."""
+
+    id: int
+    name: str
+    price: str
+    units_per_pack: int
+    professions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SharedPage:
     title: str
     description: str = ""
     parts: Mapping[str, Markup] = field(default_factory=dict)
     cards: tuple[CardFacts, ...] = ()
-    product: ProductView | None = None
+    product: ProductFacts | None = None
 
     @property
     def product_ids(self) -> list[int]:
@@ -120,8 +130,11 @@ def product_page(slug: str) -> SharedPage:
             "breadcrumb": render_shared(template, "breadcrumb", product=product),
             "main": render_shared(template, "main", product=product),
             "facts": render_shared(template, "facts", product=product),
+            "buyers": render_shared(template, "buyers", product=product),
         },
-        product=product,
+        product=ProductFacts(
+            product.id, product.name, product.price, product.units_per_pack, product.professions
+        ),
     )
 
 

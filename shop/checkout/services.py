@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +20,16 @@ from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
 from shop.extensions import db
 from shop.inventory.services import availability_for
-from shop.licensing.gate import BuyerStanding, Verdict, buyer_standing, verdict
+from shop.licensing.gate import (
+    ANONYMOUS,
+    STANDING_LICENCE,
+    BuyerStanding,
+    Verdict,
+    buyer_standing,
+    standing_from_licence,
+    standing_without_licence,
+    verdict,
+)
 
 MAX_LINE_QUANTITY = 99  # packs of one product in one cart: more is a typing slip
 
@@ -165,16 +174,40 @@ def remove_from_cart(user: User, product_id: int) -> None:
         raise CartError(CartError.NOT_IN_CART, "That product is not in your cart.", status=404)
 
 
-# Built once, as a Core statement: the header runs it on every page of a logged-in visitor.
+# Built once, as Core statements: every page of a logged-in visitor runs one of them.
 _lines = CartLine.__table__
-_CART_COUNT = select(func.coalesce(func.sum(_lines.c.quantity), 0)).where(
-    _lines.c.user_id == bindparam("user_id")
+_packs = (
+    select(func.coalesce(func.sum(_lines.c.quantity), 0).label("packs"))
+    .where(_lines.c.user_id == bindparam("user_id"))
+    .subquery("cart")
+)
+_CART_COUNT = select(_packs.c.packs)
+# One row whatever the user has: the cart's packs, and the licence that decides the
+# gate's standing (NULLs when there is none).
+_licence = STANDING_LICENCE.subquery("licence")
+_STANDING_AND_CART_COUNT = select(_packs.c.packs, _licence).select_from(
+    _packs.outerjoin(_licence, true())
 )
 
 
 def count_cart_items(user: User) -> int:
     """Packs in the user's cart: one small query, for the header."""
     return db.session.execute(_CART_COUNT, {"user_id": user.id}).scalar_one()
+
+
+def standing_and_cart_count(user: User | None, today: date) -> tuple[BuyerStanding, int]:
+    """The gate's standing and the header's cart count, in one query at most.
+
+    A page that shows products needs both for a logged-in visitor; reading them
+    together saves a round trip on every such page.
+    """
+    standing = standing_without_licence(user)
+    if standing is ANONYMOUS:
+        return standing, 0
+    if standing is not None:
+        return standing, count_cart_items(user)
+    row = db.session.execute(_STANDING_AND_CART_COUNT, {"user_id": user.id, "today": today}).one()
+    return standing_from_licence(user, row, today), row.packs
 
 
 def _problem(line: CartLine, answer: Verdict, available: int) -> tuple[str, str]:

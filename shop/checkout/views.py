@@ -6,7 +6,7 @@ the view runs); a refused change flashes its reason and changes nothing.
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from shop.checkout import bp
@@ -16,27 +16,19 @@ from shop.checkout.services import (
     MAX_LINE_QUANTITY,
     add_to_cart,
     change_quantity,
-    count_cart_items,
     get_cart,
     remove_from_cart,
 )
+from shop.checkout.visitor import current_cart_count, remember_cart_count
 from shop.extensions import db
 from shop.licensing.gate import buyer_verdict, sees_prices, today_at
 from shop.licensing.visitor import current_standing
-
-_CART_COUNT = "cart_count"
 
 
 @bp.app_context_processor
 def _cart_count() -> dict:
     """The header's cart count: one small query per page, for logged-in visitors only."""
-    if not current_user.is_authenticated:
-        return {_CART_COUNT: 0}
-    count = g.get(_CART_COUNT)
-    if count is None:
-        count = count_cart_items(current_user)
-        setattr(g, _CART_COUNT, count)
-    return {_CART_COUNT: count}
+    return {"cart_count": current_cart_count()}
 
 
 def _safe_next(target: str | None) -> str:
@@ -59,7 +51,7 @@ def _refused(error: CartError, back: str):
 def cart():
     standing = current_standing()
     contents = get_cart(current_user, standing, today=today_at())
-    setattr(g, _CART_COUNT, contents.count)  # the header needs no query of its own
+    remember_cart_count(contents.count)  # the header needs no query of its own
     return render_template(
         "checkout/cart.html",
         cart=contents,

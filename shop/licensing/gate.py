@@ -87,17 +87,18 @@ _STATUS_REASONS = {
 }
 
 
-# Built once: every page a logged-in visitor opens runs it. Table columns keep it a
-# Core statement, which the session runs at a fraction of an ORM query's cost.
+# The licence that decides a standing: the current one if there is one, else the
+# newest; parameters ``user_id`` and ``today``. Built once, since every page a
+# logged-in visitor opens runs it, from table columns, so the session runs it as a
+# Core statement at a fraction of an ORM query's cost.
 _licences = Licence.__table__
 _is_current = and_(
     _licences.c.status == LicenceStatus.APPROVED.value,
     _licences.c.expires_on >= bindparam("today"),
 )
-_STANDING_LICENCE = (
+STANDING_LICENCE = (
     select(_licences.c.status, _licences.c.profession, _licences.c.expires_on, _licences.c.reason)
     .where(_licences.c.user_id == bindparam("user_id"))
-    # The current licence if there is one, else the newest: one row either way.
     .order_by(
         case((_is_current, 0), else_=1), _licences.c.submitted_at.desc(), _licences.c.id.desc()
     )
@@ -105,8 +106,8 @@ _STANDING_LICENCE = (
 )
 
 
-def buyer_standing(user: User | None, today: date) -> BuyerStanding:
-    """The buyer's standing on ``today``: one query for a confirmed user, none otherwise."""
+def standing_without_licence(user: User | None) -> BuyerStanding | None:
+    """The standing when the account alone decides it (no query needed), else None."""
     # Not is_authenticated: Flask-Login's UserMixin says False for a disabled user too.
     if user is None or user.is_anonymous:
         return ANONYMOUS
@@ -114,9 +115,12 @@ def buyer_standing(user: User | None, today: date) -> BuyerStanding:
         return BuyerStanding(GateReason.ACCOUNT_DISABLED, user.id)
     if not user.email_confirmed:
         return BuyerStanding(GateReason.EMAIL_NOT_CONFIRMED, user.id)
+    return None
 
-    licence = db.session.execute(_STANDING_LICENCE, {"user_id": user.id, "today": today}).first()
-    if licence is None:
+
+def standing_from_licence(user: User, licence, today: date) -> BuyerStanding:
+    """The standing a row of STANDING_LICENCE gives (None, or a row of NULLs: no licence)."""
+    if licence is None or licence.status is None:
         return BuyerStanding(GateReason.NO_LICENCE, user.id)
     status = LicenceStatus(licence.status)
     if status == LicenceStatus.APPROVED:
@@ -131,6 +135,15 @@ def buyer_standing(user: User | None, today: date) -> BuyerStanding:
         expires_on=licence.expires_on,
         decision_reason=licence.reason or "",
     )
+
+
+def buyer_standing(user: User | None, today: date) -> BuyerStanding:
+    """The buyer's standing on ``today``: one query for a confirmed user, none otherwise."""
+    standing = standing_without_licence(user)
+    if standing is not None:
+        return standing
+    licence = db.session.execute(STANDING_LICENCE, {"user_id": user.id, "today": today}).first()
+    return standing_from_licence(user, licence, today)
 
 
 def _plural(profession: str) -> str:

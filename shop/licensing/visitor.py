@@ -18,8 +18,13 @@ def current_standing() -> BuyerStanding:
     standing = g.get(_KEY)
     if standing is None:
         user = None if current_user.is_anonymous else current_user
-        standing = buyer_standing(user, today_at())
-        setattr(g, _KEY, standing)
+        standing = remember_standing(buyer_standing(user, today_at()))
+    return standing
+
+
+def remember_standing(standing: BuyerStanding) -> BuyerStanding:
+    """For a caller that read the standing together with something else (checkout.visitor)."""
+    setattr(g, _KEY, standing)
     return standing
 
 

@@ -10,9 +10,9 @@ from flask import current_app, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from shop.checkout.services import MAX_LINE_QUANTITY
+from shop.checkout.visitor import current_standing_and_cart_count
 from shop.inventory.services import NO_STOCK, StockLevel
 from shop.licensing.gate import BuyerStanding, Sellable, Verdict, sees_prices, verdict
-from shop.licensing.visitor import current_standing
 
 LOW_STOCK = 10  # at or below this, pages say how many are left
 
@@ -53,7 +53,7 @@ class Shopper:
 
 
 def current_shopper(stock: Mapping[int, StockLevel] | None = None) -> Shopper:
-    standing = current_standing()
+    standing = current_standing_and_cart_count()
     return Shopper(
         standing,
         sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
