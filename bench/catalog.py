@@ -173,52 +173,18 @@ def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
 
 def professional_cookie(url: str, secret_key: str) -> str:
     """A verified professional with four packs in the cart, and its session cookie."""
-    import hashlib
-
     from shop import create_app
-    from shop.accounts.models import User
-    from shop.accounts.services import hash_password
-    from shop.catalog.enums import Profession
     from shop.catalog.models import Product
     from shop.checkout.models import CartLine
     from shop.config import normalise_database_url
-    from shop.database import utcnow
     from shop.extensions import db
-    from shop.inventory.services import today
-    from shop.licensing.enums import LicenceStatus
-    from shop.licensing.models import Licence, LicenceDocument
+    from tests.factories import make_professional
 
     app = create_app(
         "production", SQLALCHEMY_DATABASE_URI=normalise_database_url(url), SECRET_KEY=secret_key
     )
     with app.app_context():
-        user = User(
-            email="bench.professional@example.org",
-            name="Dr Bench Mark",
-            password_hash=hash_password(uuid.uuid4().hex),
-            email_confirmed_at=utcnow(),
-        )
-        scan = b"%PDF-1.4\n%%EOF\n"
-        document = LicenceDocument(
-            filename="licence.pdf",
-            content_type="application/pdf",
-            size_bytes=len(scan),
-            sha256=hashlib.sha256(scan).hexdigest(),
-            data=scan,
-        )
-        db.session.add(
-            Licence(
-                user=user,
-                profession=Profession.PHYSICIAN,
-                licence_number="BENCH-1",
-                country="IE",
-                expires_on=today().replace(year=today().year + 1),
-                document=document,
-                status=LicenceStatus.APPROVED,
-                decided_at=utcnow(),
-            )
-        )
-        db.session.flush()
+        user = make_professional(email="bench.professional@example.org", name="Dr Bench Mark")
         for product_id in db.session.scalars(db.select(Product.id).order_by(Product.id).limit(2)):
             db.session.add(CartLine(user_id=user.id, product_id=product_id, quantity=2))
         db.session.commit()

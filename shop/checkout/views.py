@@ -6,6 +6,8 @@ the view runs); a refused change flashes its reason and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -38,11 +40,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("checkout.cart")
 
 
-def _refused(error: CartError, back: str):
-    db.session.rollback()
-    if error.status == 404 and error.code == CartError.PRODUCT_NOT_FOUND:
-        raise error  # nothing to go back to: the error page says so
-    flash(error.message, "error")
+def _change(change: Callable[[], str], back: str):
+    """One cart change in one transaction: committed with its message, or refused with
+    the reason and nothing changed; back to ``back`` either way."""
+    try:
+        message = change()
+    except CartError as error:
+        db.session.rollback()
+        if error.code == CartError.PRODUCT_NOT_FOUND:
+            raise  # nothing to go back to: the error page says so
+        flash(error.message, "error")
+        return redirect(back, 303)
+    db.session.commit()
+    flash(message, "success")
     return redirect(back, 303)
 
 
@@ -76,13 +86,12 @@ def cart_add():
             )
         flash(QUANTITY_MESSAGE, "error")
         return redirect(back, 303)
-    try:
+
+    def add() -> str:
         line = add_to_cart(current_user, form.product_id.data, form.quantity.data, today=today_at())
-    except CartError as error:
-        return _refused(error, back)
-    db.session.commit()
-    flash(f"Added {form.quantity.data} × {line.product.name} to your cart.", "success")
-    return redirect(back, 303)
+        return f"Added {form.quantity.data} × {line.product.name} to your cart."
+
+    return _change(add, back)
 
 
 @bp.post("/cart/<int:product_id>/quantity")
@@ -93,24 +102,20 @@ def cart_update(product_id: int):
     if not form.validate():
         flash(QUANTITY_MESSAGE, "error")
         return redirect(back, 303)
-    try:
+
+    def change() -> str:
         line = change_quantity(current_user, product_id, form.quantity.data, today=today_at())
-    except CartError as error:
-        return _refused(error, back)
-    db.session.commit()
-    flash(f"{line.product.name}: {line.quantity} in your cart.", "success")
-    return redirect(back, 303)
+        return f"{line.product.name}: {line.quantity} in your cart."
+
+    return _change(change, back)
 
 
 @bp.post("/cart/<int:product_id>/remove")
 @login_required
 def cart_remove(product_id: int):
     # No form to read: CSRFProtect has checked the token before the view runs.
-    back = url_for("checkout.cart")
-    try:
+    def remove() -> str:
         remove_from_cart(current_user, product_id)
-    except CartError as error:
-        return _refused(error, back)
-    db.session.commit()
-    flash("Removed from your cart.", "success")
-    return redirect(back, 303)
+        return "Removed from your cart."
+
+    return _change(remove, url_for("checkout.cart"))
