@@ -2,12 +2,15 @@
 
 Seeds 20,000 products, serves the shop with gunicorn (2 sync workers) on
 loopback, and loads the filtered catalogue page, a product page and the API
-list with wrk (concurrency 8, 10 s each after a warm-up). In the same run it
-loads a minimal Flask app rendering a 24-row template (the ceiling), and prints
-requests per second, p50, p99 and the ratio to the ceiling, on SQLite and on
-PostgreSQL. Rows marked "uncached" serve the same URLs with the catalogue cache
-switched off (NullCache), to show what a cache miss costs; rows marked "no
-pre-ping" (PostgreSQL) serve them without pool_pre_ping, to show what it costs.
+list with wrk (concurrency 8, 10 s each after a warm-up), as an anonymous
+visitor and, for the two pages, as a logged-in verified professional (a user
+with an approved licence and a cart, whose session cookie wrk sends). In the
+same run it loads a minimal Flask app rendering a 24-row template (the
+ceiling), and prints requests per second, p50, p99 and the ratio to the
+ceiling, on SQLite and on PostgreSQL. Rows marked "uncached" serve the same
+URLs with the catalogue cache switched off (NullCache), to show what a cache
+miss costs; rows marked "no pre-ping" (PostgreSQL) serve them without
+pool_pre_ping, to show what it costs.
 
     python -m bench.catalog [--backends sqlite postgresql] [--products 20000] [--duration 10]
 
@@ -44,12 +47,15 @@ class Target:
     name: str
     path: str
     ratio_goal: float | None  # of the ceiling's requests per second
+    professional: bool = False  # sent with the verified professional's session cookie
 
 
 TARGETS = [
     Target("catalogue, 2 filters", f"/products?{FILTERS}", 1 / 3),
     Target("product page", f"/products/{PRODUCT}", 1 / 2),
     Target("API list, 2 filters", f"/api/v1/products?{FILTERS}", 1 / 2),
+    Target("catalogue, professional", f"/products?{FILTERS}", 1 / 4, professional=True),
+    Target("product page, professional", f"/products/{PRODUCT}", 1 / 3, professional=True),
 ]
 UNCACHED = [
     Target("catalogue, uncached", f"/products?{FILTERS}", None),
@@ -84,9 +90,10 @@ def milliseconds(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, seconds: int, connections: int) -> Result:
+def wrk(url: str, seconds: int, connections: int, headers: tuple[str, ...] = ()) -> Result:
+    header_args = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
         capture_output=True,
         text=True,
         check=True,
@@ -205,12 +212,43 @@ def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
         process.wait(timeout=30)
 
 
-def measure(base: str, target: Target, args) -> Result:
+def professional_cookie(url: str, secret_key: str) -> str:
+    """A verified professional with four packs in the cart, and its session cookie."""
+    from shop import create_app
+    from shop.catalog.models import Product
+    from shop.checkout.models import CartLine
+    from shop.config import normalise_database_url
+    from shop.extensions import db
+    from tests.factories import make_professional
+
+    app = create_app(
+        "production", SQLALCHEMY_DATABASE_URI=normalise_database_url(url), SECRET_KEY=secret_key
+    )
+    with app.app_context():
+        user = make_professional(email="bench.professional@example.org", name="Dr Bench Mark")
+        for product_id in db.session.scalars(db.select(Product.id).order_by(Product.id).limit(2)):
+            db.session.add(CartLine(user_id=user.id, product_id=product_id, quantity=2))
+        db.session.commit()
+        # The session a browser holds after its first page: logged in, with its CSRF
+        # token, no longer fresh. So no response needs to sign a new cookie.
+        signed = app.session_interface.get_signing_serializer(app).dumps(
+            {"_user_id": user.get_id(), "_fresh": False, "csrf_token": uuid.uuid4().hex}
+        )
+        cookie = f"{app.config['SESSION_COOKIE_NAME']}={signed}"
+        db.engine.dispose()
+    return cookie
+
+
+def measure(base: str, target: Target, args, cookie: str) -> Result:
     url = base + target.path
-    with urllib.request.urlopen(url, timeout=30) as response:  # fails loudly on a 4xx/5xx
-        response.read()
-    wrk(url, args.warmup, args.connections)
-    result = wrk(url, args.duration, args.connections)
+    headers = (f"Cookie: {cookie}",) if target.professional else ()
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    with urllib.request.urlopen(request, timeout=30) as response:  # fails loudly on a 4xx/5xx
+        page = response.read().decode()
+    if target.professional and ("Dr Bench Mark" not in page or "to cart</button>" not in page):
+        raise SystemExit(f"bench: {target.path} did not see the professional able to order")
+    wrk(url, args.warmup, args.connections, headers)
+    result = wrk(url, args.duration, args.connections, headers)
     result.name = target.name
     return result
 
@@ -243,6 +281,7 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
             ],
             env,
         )
+        cookie = professional_cookie(url, env["SECRET_KEY"])
         settle(url)
         print(
             f"  {backend}: schema and {args.products} products seeded in {time.perf_counter() - started:.0f} s",
@@ -261,16 +300,18 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
         with gunicorn(
             "ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench"
         ) as ceiling_base:
-            ceiling = measure(ceiling_base, Target("ceiling: 24-row template", "/", None), args)
+            ceiling = measure(
+                ceiling_base, Target("ceiling: 24-row template", "/", None), args, cookie
+            )
         rows.append((ceiling, None))
         with gunicorn("wsgi:app", env, folder / f"shop-{backend}.log") as shop:
             for target in TARGETS:
-                rows.append((measure(shop, target, args), target.ratio_goal))
+                rows.append((measure(shop, target, args, cookie), target.ratio_goal))
         with gunicorn(
             "wsgi:app", {**env, "CACHE_TYPE": "NullCache"}, folder / f"shop-{backend}-nocache.log"
         ) as shop:
             for target in UNCACHED:
-                rows.append((measure(shop, target, args), None))
+                rows.append((measure(shop, target, args, cookie), None))
         if backend == "postgresql":
             with gunicorn(
                 "wsgi:app",
@@ -278,7 +319,7 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
                 folder / f"shop-{backend}-noping.log",
             ) as shop:
                 for target in WITHOUT_PRE_PING:
-                    rows.append((measure(shop, target, args), None))
+                    rows.append((measure(shop, target, args, cookie), None))
         return rows
 
 

@@ -43,7 +43,6 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 
     _init_extensions(app)
     _register_blueprints(app)
-    _wire_domains(app)
 
     from shop.errors import register_error_handlers
     from shop.guard import register_request_guard
@@ -81,22 +80,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
-def _wire_domains(app: Flask) -> None:
-    """Hand the catalogue what it reads from domains built on top of it."""
-    from shop.catalog.stock import EXTENSION_KEY
-    from shop.inventory.services import stock_levels_statement
-
-    app.extensions[EXTENSION_KEY] = stock_levels_statement
-
-
 def _register_blueprints(app: Flask) -> None:
     from shop.accounts import bp as accounts_bp
     from shop.admin import bp as admin_bp
     from shop.api import bp as api_bp
-    from shop.catalog import bp as catalog_bp
     from shop.checkout import bp as checkout_bp
     from shop.health import bp as health_bp
     from shop.licensing import bp as licensing_bp
+    from shop.storefront import bp as catalog_bp  # the public catalogue pages
 
     app.register_blueprint(health_bp)
     app.register_blueprint(catalog_bp)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
 
 
 class ConfigError(RuntimeError):
@@ -79,6 +80,9 @@ class BaseConfig:
     DEFAULT_CURRENCY = "EUR"
     CATALOG_PER_PAGE = 24
     CATALOG_MAX_PER_PAGE = 100
+    # Who sees prices and stock figures, on pages and in the API: "everyone", or
+    # "verified" (professionals whose licence is approved and unexpired).
+    PRICES_VISIBLE_TO = "everyone"
 
     # Catalogue cache: entries are keyed by the catalogue's state token, so a
     # change anywhere invalidates them for every worker and host at once.
@@ -189,6 +193,8 @@ class BaseConfig:
                 values[name] = _env_bool(name, False)
         if os.environ.get("MAIL_TIMEOUT"):
             values["MAIL_TIMEOUT"] = _env_float("MAIL_TIMEOUT")
+        if os.environ.get("PRICES_VISIBLE_TO"):
+            values["PRICES_VISIBLE_TO"] = os.environ["PRICES_VISIBLE_TO"].strip().lower()
         return values
 
     @classmethod
@@ -210,6 +216,10 @@ class BaseConfig:
                 raise ConfigError(
                     f"SHOP_BASE_URL={base_url!r} is not an address like https://shop.example"
                 )
+        audience = config.get("PRICES_VISIBLE_TO")
+        if audience not in PRICE_AUDIENCES:
+            choices = " or ".join(PRICE_AUDIENCES)
+            raise ConfigError(f"PRICES_VISIBLE_TO must be {choices}, got {audience!r}")
 
 
 _RATE_LIMIT_KEYS = (

@@ -1,53 +1,43 @@
-"""Template helpers shared by every page: money, pack sizes, the shop's name."""
+"""Helpers shared by every domain and page: money, dates, the layout's links, and the
+Jinja environment for what is cached and shown to every visitor alike.
+
+Nothing here imports a domain, so any domain may import it.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from babel.dates import format_date
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 from flask import Flask, current_app, has_request_context, request, url_for
+from jinja2 import Environment, StrictUndefined
+from jinja2.defaults import DEFAULT_NAMESPACE
+from markupsafe import Markup
 
-from shop.catalog.enums import ProductForm
-from shop.catalog.stencil import hole
+DEFAULT_LOCALE = "en_IE"
+
+
+def _locale() -> str:
+    return current_app.config.get("SHOP_LOCALE", DEFAULT_LOCALE) if current_app else DEFAULT_LOCALE
 
 
 def format_money(amount_cents: int, currency: str, locale: str | None = None) -> str:
     """'€149.00' for 14900 EUR: integer cents in, a price for people out."""
-    locale = locale or current_app.config.get("SHOP_LOCALE", "en_IE")
-    return format_currency(Decimal(amount_cents) / 100, currency, locale=locale)
+    return format_currency(Decimal(amount_cents) / 100, currency, locale=locale or _locale())
 
 
-def format_long_date(value: date, locale: str | None = None) -> str:
-    """'3 March 2027': a date for people, in the shop's locale."""
-    return format_date(value, format="long", locale=locale or current_app.config["SHOP_LOCALE"])
+def format_date(value: date, locale: str | None = None) -> str:
+    """'3 March 2027': a date as a sentence says it."""
+    return babel_format_date(value, "d MMMM y", locale=locale or _locale())
 
 
 def format_date_time(value: datetime) -> str:
     """'3 Mar 2027, 14:05 UTC': when something happened, in the zone it is stored in."""
     moment = value.astimezone(UTC)
-    day = format_date(moment, format="medium", locale=current_app.config["SHOP_LOCALE"])
+    day = babel_format_date(moment, format="medium", locale=_locale())
     return f"{day}, {moment:%H:%M} UTC"
-
-
-def format_volume(volume_ml: Decimal) -> str:
-    text = format(volume_ml.normalize(), "f")
-    return f"{text} ml"
-
-
-_PLURALS = {
-    ProductForm.VIAL: ("vial", "vials"),
-    ProductForm.AMPOULE: ("ampoule", "ampoules"),
-    ProductForm.PREFILLED_SYRINGE: ("prefilled syringe", "prefilled syringes"),
-}
-
-
-def format_pack(units_per_pack: int, volume_ml: Decimal, form: str) -> str:
-    """'10 × 5 ml vials', '1 × 2 ml prefilled syringe'."""
-    singular, plural = _PLURALS.get(ProductForm(form), (form, form))
-    noun = singular if units_per_pack == 1 else plural
-    return f"{units_per_pack} × {format_volume(volume_ml)} {noun}"
 
 
 _LAYOUT_LINKS = {
@@ -76,12 +66,47 @@ def layout_links() -> dict[str, str]:
     return links
 
 
+# Shared fragments ------------------------------------------------------------
+#
+# Parts of a page that every visitor sees alike are rendered once and cached under
+# the catalogue token. They are rendered in an environment that has no way to reach
+# the visitor: no request, session, g, flashes, CSRF token or current_user (Flask-Login
+# adds it through a context processor, which these renders never run), and a name it
+# does not know is an error instead of an empty string. So a shared template that tried
+# to show a visitor's name or token fails when it is built instead of leaking.
+SHARED_GLOBALS = ("url_for", "shop_name")
+
+
+def shared_environment(app: Flask) -> Environment:
+    env = app.extensions.get("shop.shared_jinja")
+    if env is None:
+        # Its own template cache: a template compiled here is bound to these globals.
+        env = app.jinja_env.overlay(undefined=StrictUndefined, cache_size=200)
+        env.globals = {
+            **DEFAULT_NAMESPACE,
+            **{name: app.jinja_env.globals[name] for name in SHARED_GLOBALS},
+        }
+        app.extensions["shop.shared_jinja"] = env
+    return env
+
+
+def shared_macro(template: str, macro: str):
+    """A macro of a shared template, rendered without any visitor context."""
+    module = shared_environment(current_app._get_current_object()).get_template(template).module
+    return getattr(module, macro)
+
+
+def render_shared(template: str, macro: str, /, **context) -> Markup:
+    return Markup(shared_macro(template, macro)(**context))
+
+
 def register_template_helpers(app: Flask) -> None:
     # Mail rendered by the worker or a CLI command has no request and needs no links.
     app.context_processor(lambda: {"links": layout_links()} if has_request_context() else {})
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
-    app.jinja_env.globals["stock_hole"] = hole
-    app.jinja_env.filters["long_date"] = format_long_date
+    app.jinja_env.globals["format_money"] = format_money
+    app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.filters["long_date"] = format_date
     app.jinja_env.filters["date_time"] = format_date_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -43,11 +43,11 @@ def make_app(database_url: str, **overrides) -> Flask:
     return create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **overrides)
 
 
-def _forget_loaded_user(_sender, **_extra) -> None:
-    g.pop("_login_user", None)
-    # Flask-WTF keeps the request's CSRF token in ``g`` too; a log-in clears the session,
-    # so a token carried over would no longer match it.
-    g.pop("csrf_token", None)
+def _fresh_g(_sender, **_extra) -> None:
+    # Flask-Login's user, Flask-WTF's signed CSRF token, the gate's standing, the cart
+    # count: each request starts without them, as it does in production.
+    for name in list(g):
+        g.pop(name)
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +63,9 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app(database_url) -> Iterator[Flask]:
     app = make_app(database_url)
-    # Tests hold one app context across requests, so ``g`` would carry Flask-Login's
-    # user (and Flask-WTF's token) from one request to the next; production gets a
-    # fresh ``g`` per request.
-    request_started.connect(_forget_loaded_user, app)
+    # Tests hold one app context across requests, so ``g`` would carry one request's
+    # values (the user, the CSRF token) into the next; production gets a fresh ``g``.
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         upgrade()  # the schema comes from the migrations, so they are tested too
     yield app

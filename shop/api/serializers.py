@@ -15,8 +15,11 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def product_item(summary: ProductSummary) -> dict[str, Any]:
-    """An item without ``available``, which the caller fills in (live stock)."""
+def product_item(summary: ProductSummary, *, show_price: bool = True) -> dict[str, Any]:
+    """An item without ``available``, which the caller fills in (live stock).
+
+    ``price`` is null where prices are hidden from the caller (PRICES_VISIBLE_TO).
+    """
     return {
         "sku": summary.sku,
         "slug": summary.slug,
@@ -25,7 +28,11 @@ def product_item(summary: ProductSummary) -> dict[str, Any]:
         "form": summary.form,
         "volume_ml": number(summary.volume_ml),
         "units_per_pack": summary.units_per_pack,
-        "price": {"amount_cents": summary.price_cents, "currency": summary.currency},
+        "price": (
+            {"amount_cents": summary.price_cents, "currency": summary.currency}
+            if show_price
+            else None
+        ),
         "ingredients": [
             {"slug": line.slug, "name": line.name, "concentration": line.concentration}
             for line in summary.ingredients
@@ -37,9 +44,9 @@ def product_item(summary: ProductSummary) -> dict[str, Any]:
     }
 
 
-def product_list(page: CatalogPage) -> dict[str, Any]:
+def product_list(page: CatalogPage, *, show_price: bool = True) -> dict[str, Any]:
     return {
-        "items": [product_item(item) for item in page.items],
+        "items": [product_item(item, show_price=show_price) for item in page.items],
         "total": page.total,
         "page": page.query.page,
         "per_page": page.query.per_page,

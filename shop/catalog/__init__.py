@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""The catalogue domain: products and their vocabularies, the listing, the shared cache.
 
-bp = Blueprint("catalog", __name__)
+Its public pages are served by shop.storefront, which adds what the catalogue may
+not know of: live stock (inventory), the purchase gate (licensing) and the cart.
+"""
 
-from shop.catalog import cache, views  # noqa: E402,F401  (routes and the cache hook)
+from shop.catalog import cache  # noqa: F401  (the hooks that move the catalogue token)

@@ -8,11 +8,12 @@ that sees the new data also sees the new token and never an old entry; old
 entries simply age out. A rolled-back change leaves the old token, whose
 entries still describe the data.
 
-Pages are cached as Stencils whose holes take live stock. ``cached_with_stock``
-reads the token and the stock in one round trip: it looks the page up under
-the token this process saw last, and one statement returns both the current
-token and the stock of that page's products. Only when the token has moved
-does it read again.
+What is cached is what every visitor sees alike (shop.catalog.pages): listing
+rows, facet counts, product facts, never a visitor's price visibility, verdict,
+token or name. ``cached_with_live`` reads the token and the page's live figures
+(stock, from inventory) in one round trip: it looks the page up under the token
+this process saw last, and the caller's statement returns both the current
+token and the figures. Only when the token has moved does it read again.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from flask import current_app
-from sqlalchemy import event, null, select, union_all
+from sqlalchemy import Select, event, null, select
 from sqlalchemy.orm import Session
 
 from shop.catalog.models import (
@@ -36,8 +36,7 @@ from shop.catalog.models import (
     ProductProfession,
     product_indications,
 )
-from shop.catalog.stock import NO_STOCK, StockLevel, stock_levels_statement
-from shop.database import statement_connection, utcnow
+from shop.database import utcnow
 from shop.extensions import cache, db
 
 STATE_ID = 1
@@ -109,66 +108,50 @@ def cached(namespace: str, key: str, build: Callable[[], T], *, token: str) -> T
     return value
 
 
-# The token this process saw last: a guess, always checked against the database.
-_last_token: str | None = None
+def token_row(width: int) -> Select:
+    """The token as the last column of a row of ``width`` columns (the others NULL).
 
-
-def _token_and_stock_statement(dialect: str):
-    """Built once per app: a row per product with stock, then the token row.
-
-    The stock rows come first so that the union's column types (a date) are theirs.
+    For a caller that reads live figures of a cached page (inventory's stock) in
+    the same statement as the token: it appends this row to its own with UNION ALL.
     """
-    built = current_app.extensions.setdefault("shop.token_and_stock_statement", {})
-    statement = built.get(dialect)
-    if statement is None:
-        statement = built[dialect] = union_all(
-            stock_levels_statement(dialect).add_columns(null()),
-            select(null(), null(), null(), _state.c.token).where(_state.c.id == STATE_ID),
-        )
-    return statement
-
-
-def _token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
-    """The current token and the stock of these products, in one statement."""
-    levels = dict.fromkeys(product_ids, NO_STOCK)
-    token = "none"
-    with statement_connection() as connection:
-        rows = connection.execute(
-            _token_and_stock_statement(connection.dialect.name),
-            {"ids": product_ids, "today": utcnow().date()},
-        ).all()
-    for product_id, quantity, earliest, row_token in rows:
-        if product_id is None:
-            token = row_token
-        else:
-            levels[product_id] = StockLevel(int(quantity), earliest)
-    return token, levels
+    return select(*[null()] * (width - 1), _state.c.token).where(_state.c.id == STATE_ID)
 
 
 class HasProducts(Protocol):
     @property
-    def keys(self) -> list[int]: ...  # the products whose stock the page shows
+    def product_ids(self) -> list[int]: ...  # the products whose live figures the page shows
 
 
 P = TypeVar("P", bound=HasProducts)
+L = TypeVar("L")
+# Reads the current token and the live figures of these products, in one round trip.
+LiveReader = Callable[[list[int]], tuple[str, L]]
+
+# The token this process saw last: a guess, always checked against the database.
+_last_token: str | None = None
 
 
-def cached_with_stock(
-    namespace: str, key: str, build: Callable[[], P]
-) -> tuple[P, dict[int, StockLevel]]:
-    """A cached page and the live stock of its products; usually one round trip."""
+def cached_with_live(
+    namespace: str, key: str, build: Callable[[], P], read_live: LiveReader[L]
+) -> tuple[P, L]:
+    """A cached page and the live figures of its products; usually one round trip.
+
+    The page is looked up under the token this process saw last, and ``read_live``
+    returns the current token with the figures: only when the token has moved is
+    the page built (or found) again under the new one.
+    """
     global _last_token
     guess = _last_token
     token = None
     if guess is not None:
         page = cache.get(_cache_key(guess, namespace, key))
         if page is not None:
-            token, stock = _token_and_stock(page.keys)
+            token, live = read_live(page.product_ids)
             if token == guess:
-                return page, stock
+                return page, live
     if token is None:  # not read yet (no guess, or no page under it)
         token = current_token()
     _last_token = token
     page = cached(namespace, key, build, token=token)
-    _, stock = _token_and_stock(page.keys)
-    return page, stock
+    _, live = read_live(page.product_ids)
+    return page, live

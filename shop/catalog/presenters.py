@@ -1,13 +1,15 @@
-"""What the catalogue's pages show, prepared once and cached with the catalogue.
+"""What the catalogue's pages show every visitor, prepared once and cached with the catalogue.
 
 Everything a template touches is computed here, URLs and formatted prices
 included, so rendering a cached page costs no query and no URL building.
-Stock is the exception: it moves with every order, so pages read it live.
+Nothing here depends on the visitor; stock moves with every order, so pages
+read it live (shop.storefront).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
@@ -23,10 +25,8 @@ from shop.catalog.enums import (
 from shop.catalog.listing import CatalogPage, FacetValue, ProductSummary
 from shop.catalog.models import Product
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
-from shop.catalog.stock import StockLevel
-from shop.templating import format_money, format_pack
+from shop.templating import format_money
 
-LOW_STOCK = 10  # at or below this, cards say how many are left
 FACET_SCROLL_AFTER = 12  # values; a longer facet list scrolls
 
 GROUP_TITLES = {
@@ -40,6 +40,24 @@ SECTIONS: dict[str, type[LabelledEnum]] = {
     "indication": TreatmentArea,
     "ingredient": IngredientKind,
 }
+
+
+def format_volume(volume_ml: Decimal) -> str:
+    return f"{format(volume_ml.normalize(), 'f')} ml"
+
+
+_PLURALS = {
+    ProductForm.VIAL: ("vial", "vials"),
+    ProductForm.AMPOULE: ("ampoule", "ampoules"),
+    ProductForm.PREFILLED_SYRINGE: ("prefilled syringe", "prefilled syringes"),
+}
+
+
+def format_pack(units_per_pack: int, volume_ml: Decimal, form: str) -> str:
+    """'10 × 5 ml vials', '1 × 2 ml prefilled syringe'."""
+    singular, plural = _PLURALS.get(ProductForm(form), (form, form))
+    noun = singular if units_per_pack == 1 else plural
+    return f"{units_per_pack} × {format_volume(volume_ml)} {noun}"
 
 
 def section_label(group: str, value: str) -> str:
@@ -59,6 +77,7 @@ class Card:
     ingredients: tuple[str, ...]
     more_ingredients: int
     areas: tuple[str, ...]
+    professions: tuple[str, ...]  # who may buy it (values), for the gate
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,7 @@ def card(summary: ProductSummary, urls: UrlBuilder, *, shown_ingredients: int = 
         ingredients=names[:shown_ingredients],
         more_ingredients=max(0, len(names) - shown_ingredients),
         areas=tuple(TreatmentArea(area).label for area in summary.areas),
+        professions=summary.professions,
     )
 
 
@@ -276,7 +296,8 @@ class ProductView:
     composition: list[CompositionRow]
     indications: list[IndicationLink]
     areas: list[str]
-    professions: list[str]
+    professions: tuple[str, ...]  # who may buy it (values), for the gate
+    profession_labels: list[str]
 
 
 def product_view(product: Product) -> ProductView:
@@ -290,7 +311,7 @@ def product_view(product: Product) -> ProductView:
         brand_url=urls.listing(catalogue.with_filters("brand", (product.brand.slug,))),
         form=ProductForm(product.form).label,
         pack=format_pack(product.units_per_pack, product.volume_ml, product.form),
-        volume=f"{format(product.volume_ml.normalize(), 'f')} ml",
+        volume=format_volume(product.volume_ml),
         units_per_pack=product.units_per_pack,
         price=format_money(product.price_cents, product.currency),
         description=product.description,
@@ -316,31 +337,6 @@ def product_view(product: Product) -> ProductView:
             for indication in product.indications
         ],
         areas=[area.label for area in product.areas],
-        professions=[Profession(p).label for p in product.professions],
+        professions=tuple(str(p) for p in product.professions),
+        profession_labels=[Profession(p).label for p in product.professions],
     )
-
-
-# Live stock, filled into cached pages on every request --------------------
-
-
-def stock_badge(stock: StockLevel) -> str:
-    """The stock line of a product card."""
-    if stock.quantity > LOW_STOCK:
-        return '<span class="small text-success stock">In stock</span>'
-    if stock.quantity > 0:
-        return f'<span class="small text-warning-emphasis stock">Only {stock.quantity} left</span>'
-    return '<span class="small text-body-secondary stock">Out of stock</span>'
-
-
-def stock_details(stock: StockLevel) -> str:
-    """The availability rows of a product page: packs on hand and the next lot's expiry."""
-    if stock.quantity > LOW_STOCK:
-        text = f'<span class="text-success">In stock · {stock.quantity} packs</span>'
-    elif stock.quantity > 0:
-        text = f'<span class="text-warning-emphasis">Only {stock.quantity} left</span>'
-    else:
-        text = '<span class="text-body-secondary">Out of stock</span>'
-    rows = f'<dt class="col-6">Availability</dt><dd class="col-6 availability" data-available="{stock.quantity}">{text}</dd>'
-    if stock.earliest_expiry:
-        rows += f'<dt class="col-6">Expiry of next lot</dt><dd class="col-6">{stock.earliest_expiry:%m/%Y}</dd>'
-    return rows

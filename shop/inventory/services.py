@@ -8,18 +8,38 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, Select, any_, bindparam, func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from shop.catalog.cache import token_row
 from shop.catalog.models import Product
-from shop.catalog.stock import NO_STOCK, StockLevel
-from shop.database import utcnow
+from shop.database import statement_connection, utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.inventory.errors import InventoryError
 from shop.inventory.models import StockLot, StockMovement
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    quantity: int  # packs that can be sold now
+    earliest_expiry: date | None  # of the lot that would be sold first
+
+
+NO_STOCK = StockLevel(0, None)
 
 _LOT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$")
 
@@ -92,7 +112,7 @@ def stock_levels_statement(dialect: str) -> Select:
 
     Columns (product_id, quantity, earliest_expiry); parameters ``ids`` and
     ``today``. Built once per database kind, since every catalogue page runs it
-    (see shop.catalog.stock): on PostgreSQL the ids travel as one array, so the
+    (see token_and_stock): on PostgreSQL the ids travel as one array, so the
     statement's text, and its server-side prepared plan, do not depend on how
     many there are.
     """
@@ -115,7 +135,7 @@ def availability_for(
     Products with nothing sellable are present with quantity 0.
     """
     ids = list(dict.fromkeys(product_ids))
-    result = {product_id: NO_STOCK for product_id in ids}
+    result = dict.fromkeys(ids, NO_STOCK)
     if not ids:
         return result
     connection = db.session.connection()
@@ -124,3 +144,33 @@ def availability_for(
     for product_id, quantity, earliest in rows:
         result[product_id] = StockLevel(int(quantity), earliest)
     return result
+
+
+# Catalogue pages are cached under the catalogue's token and show live stock. Both
+# are read in one statement, built here because inventory may import the catalogue
+# (catalog <- inventory) and not the other way round: the catalogue's cache takes
+# this function as the reader of its pages' live figures.
+@functools.cache
+def _token_and_stock_statement(dialect: str) -> CompoundSelect:
+    """A row per product with stock, then the token row; built once per database kind.
+
+    The stock rows come first so that the union's column types (a date) are theirs.
+    """
+    return union_all(stock_levels_statement(dialect).add_columns(null()), token_row(4))
+
+
+def token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
+    """The catalogue's current token and the stock of these products, in one statement."""
+    levels = dict.fromkeys(product_ids, NO_STOCK)
+    token = "none"
+    with statement_connection() as connection:
+        rows = connection.execute(
+            _token_and_stock_statement(connection.dialect.name),
+            {"ids": product_ids, "today": today()},
+        ).all()
+    for product_id, quantity, earliest, row_token in rows:
+        if product_id is None:
+            token = row_token
+        else:
+            levels[product_id] = StockLevel(int(quantity), earliest)
+    return token, levels

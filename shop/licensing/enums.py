@@ -15,6 +15,7 @@ class GateReason(LabelledEnum):
     """Why the gate answers as it does: one code per reason, for pages and programs."""
 
     NOT_LOGGED_IN = "not_logged_in", "Log in to order"
+    ACCOUNT_DISABLED = "account_disabled", "Your account is disabled"
     EMAIL_NOT_CONFIRMED = "email_not_confirmed", "Confirm your e-mail"
     NO_LICENCE = "no_licence", "Submit your licence"
     LICENCE_PENDING = "licence_pending", "Your licence is waiting for review"

@@ -7,6 +7,7 @@ import pytest
 from shop.catalog import demo_data
 from shop.demo import seed_demo, seed_generated_products
 from shop.extensions import cache, db
+from tests.factories import make_professional
 
 # Cold: token, 3 vocabularies, 4 facet groups, total, page of products with brands,
 # compositions, indications, professions; then token and live stock in one statement.
@@ -59,3 +60,20 @@ def test_product_page_statements_are_fixed(client, count_queries, big_catalogue)
     with count_queries() as counter:
         assert client.get("/products/generated-000007").status_code == 200
     assert len(counter) == 1
+
+
+@pytest.mark.parametrize(
+    "path", [f"/products?{FILTERS}", "/products/generated-000007", "/ingredients/biotin"]
+)
+def test_a_verified_professional_costs_two_statements_more_than_anyone(
+    client, login, count_queries, big_catalogue, path
+):
+    login(make_professional(name="Dr Count"))
+    db.session.commit()
+    assert client.get(path).status_code == 200  # warms the cache
+    with count_queries() as counter:
+        html = client.get(path).get_data(as_text=True)
+    assert "Dr Count" in html and 'name="csrf_token"' in html
+    # The user (Flask-Login), the token with live stock, and the gate's standing
+    # with the header's cart count (one query, whatever the number of products).
+    assert len(counter) == WARM_STATEMENTS + 2, counter.statements

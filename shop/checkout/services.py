@@ -1,0 +1,256 @@
+"""The cart: one per user, in the database, guarded by the purchase gate.
+
+Every add (and every increase of a quantity) asks the gate and the stock; every
+reading of the cart asks them again and flags each line that could not be bought
+now, with its reason. Services flush and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, delete, func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from shop.accounts.models import User
+from shop.catalog.models import Product
+from shop.checkout.errors import CartError
+from shop.checkout.models import CartLine
+from shop.extensions import db
+from shop.inventory.services import availability_for
+from shop.licensing.gate import (
+    ANONYMOUS,
+    STANDING_LICENCE,
+    BuyerStanding,
+    Verdict,
+    buyer_standing,
+    standing_from_licence,
+    standing_without_licence,
+    verdict,
+)
+
+MAX_LINE_QUANTITY = 99  # packs of one product in one cart: more is a typing slip
+
+
+@dataclass(frozen=True)
+class CartItem:
+    product_id: int
+    slug: str
+    name: str
+    sku: str
+    unit_price_cents: int
+    currency: str
+    quantity: int
+    available: int  # packs that can be sold now
+    verdict: Verdict
+    problem_code: str = ""  # why this line cannot be bought now; "" when it can
+    problem: str = ""
+
+    @property
+    def total_cents(self) -> int:
+        return self.unit_price_cents * self.quantity
+
+
+@dataclass(frozen=True)
+class Cart:
+    items: list[CartItem]
+
+    @property
+    def count(self) -> int:
+        """Packs in the cart, as the header shows them."""
+        return sum(item.quantity for item in self.items)
+
+    @property
+    def subtotals(self) -> list[tuple[str, int]]:
+        """(currency, cents) per currency, in the order lines show them: usually one."""
+        totals: dict[str, int] = {}
+        for item in self.items:
+            totals[item.currency] = totals.get(item.currency, 0) + item.total_cents
+        return list(totals.items())
+
+    @property
+    def problems(self) -> int:
+        return sum(1 for item in self.items if item.problem_code)
+
+
+def _check_quantity(quantity: int) -> int:
+    if not isinstance(quantity, int) or not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise CartError(
+            CartError.INVALID_QUANTITY,
+            f"The quantity must be a whole number from 1 to {MAX_LINE_QUANTITY}.",
+        )
+    return quantity
+
+
+def _sellable_product(product_id: int) -> Product:
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.id == product_id)
+        .options(selectinload(Product.profession_links))
+    )
+    if product is None or not product.is_active:
+        raise CartError(
+            CartError.PRODUCT_NOT_FOUND, "There is no such product in the catalogue.", status=404
+        )
+    return product
+
+
+def _require_gate(standing: BuyerStanding, product: Product) -> None:
+    answer = verdict(standing, product)
+    if not answer.allowed:
+        raise CartError(str(answer.reason), answer.message, status=403)
+
+
+def _require_stock(product: Product, quantity: int, today: date) -> None:
+    available = availability_for([product.id], on=today)[product.id].quantity
+    if quantity > available:
+        message = (
+            f"Only {available} packs of {product.name} are in stock."
+            if available
+            else f"{product.name} is out of stock."
+        )
+        raise CartError(CartError.NOT_ENOUGH_STOCK, message, status=409)
+
+
+def _line(user: User, product_id: int) -> CartLine | None:
+    return db.session.scalar(
+        select(CartLine)
+        .where(CartLine.user_id == user.id, CartLine.product_id == product_id)
+        .with_for_update()
+    )
+
+
+def add_to_cart(user: User, product_id: int, quantity: int, *, today: date) -> CartLine:
+    """Put ``quantity`` packs in the user's cart (added to what is there), if the gate allows."""
+    _check_quantity(quantity)
+    product = _sellable_product(product_id)
+    _require_gate(buyer_standing(user, today), product)
+    line = _line(user, product.id)
+    wanted = quantity + (line.quantity if line else 0)
+    if wanted > MAX_LINE_QUANTITY:
+        raise CartError(
+            CartError.INVALID_QUANTITY,
+            f"A cart holds at most {MAX_LINE_QUANTITY} packs of one product.",
+        )
+    _require_stock(product, wanted, today)
+    if line is not None:
+        line.quantity = wanted
+        db.session.flush()
+        return line
+    try:
+        # Another request of the same user may insert the line first: then add to it.
+        with db.session.begin_nested():
+            line = CartLine(user_id=user.id, product_id=product.id, quantity=wanted)
+            db.session.add(line)
+    except IntegrityError:
+        line = _line(user, product.id)
+        assert line is not None
+        return change_quantity(user, product.id, line.quantity + quantity, today=today)
+    return line
+
+
+def change_quantity(user: User, product_id: int, quantity: int, *, today: date) -> CartLine:
+    """Set a line's quantity. Lowering it is always allowed; raising it asks the gate and the stock."""
+    _check_quantity(quantity)
+    line = _line(user, product_id)
+    if line is None:
+        raise CartError(CartError.NOT_IN_CART, "That product is not in your cart.", status=404)
+    if quantity > line.quantity:
+        product = _sellable_product(product_id)
+        _require_gate(buyer_standing(user, today), product)
+        _require_stock(product, quantity, today)
+    line.quantity = quantity
+    db.session.flush()
+    return line
+
+
+def remove_from_cart(user: User, product_id: int) -> None:
+    removed = db.session.execute(
+        delete(CartLine).where(CartLine.user_id == user.id, CartLine.product_id == product_id)
+    ).rowcount
+    if not removed:
+        raise CartError(CartError.NOT_IN_CART, "That product is not in your cart.", status=404)
+
+
+# Built once, as Core statements: every page of a logged-in visitor runs one of them.
+_lines = CartLine.__table__
+_packs = (
+    select(func.coalesce(func.sum(_lines.c.quantity), 0).label("packs"))
+    .where(_lines.c.user_id == bindparam("user_id"))
+    .subquery("cart")
+)
+_CART_COUNT = select(_packs.c.packs)
+# One row whatever the user has: the cart's packs, and the licence that decides the
+# gate's standing (NULLs when there is none).
+_licence = STANDING_LICENCE.subquery("licence")
+_STANDING_AND_CART_COUNT = select(_packs.c.packs, _licence).select_from(
+    _packs.outerjoin(_licence, true())
+)
+
+
+def count_cart_items(user: User) -> int:
+    """Packs in the user's cart: one small query, for the header."""
+    return db.session.execute(_CART_COUNT, {"user_id": user.id}).scalar_one()
+
+
+def standing_and_cart_count(user: User | None, today: date) -> tuple[BuyerStanding, int]:
+    """The gate's standing and the header's cart count, in one query at most.
+
+    A page that shows products needs both for a logged-in visitor; reading them
+    together saves a round trip on every such page.
+    """
+    standing = standing_without_licence(user)
+    if standing is ANONYMOUS:
+        return standing, 0
+    if standing is not None:
+        return standing, count_cart_items(user)
+    row = db.session.execute(_STANDING_AND_CART_COUNT, {"user_id": user.id, "today": today}).one()
+    return standing_from_licence(user, row, today), row.packs
+
+
+def _problem(line: CartLine, answer: Verdict, available: int) -> tuple[str, str]:
+    product = line.product
+    if not product.is_active:
+        return CartError.PRODUCT_INACTIVE, "No longer sold: remove it from your cart."
+    if not answer.allowed:
+        return str(answer.reason), answer.message
+    if available == 0:
+        return CartError.NOT_ENOUGH_STOCK, "Out of stock at the moment."
+    if line.quantity > available:
+        return CartError.NOT_ENOUGH_STOCK, f"Only {available} in stock: lower the quantity."
+    return "", ""
+
+
+def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
+    """The user's cart, every line asked of the gate and the stock again (three queries)."""
+    lines = db.session.scalars(
+        select(CartLine)
+        .where(CartLine.user_id == user.id)
+        .options(joinedload(CartLine.product).selectinload(Product.profession_links))
+        .order_by(CartLine.added_at, CartLine.id)
+    ).all()
+    stock = availability_for([line.product_id for line in lines], on=today)
+    items = []
+    for line in lines:
+        product = line.product
+        answer = verdict(standing, product)
+        available = stock[product.id].quantity
+        code, message = _problem(line, answer, available)
+        items.append(
+            CartItem(
+                product_id=product.id,
+                slug=product.slug,
+                name=product.name,
+                sku=product.sku,
+                unit_price_cents=product.price_cents,
+                currency=product.currency,
+                quantity=line.quantity,
+                available=available,
+                verdict=answer,
+                problem_code=code,
+                problem=message,
+            )
+        )
+    return Cart(items)

@@ -1,0 +1,73 @@
+"""The public catalogue pages: the shared page from the cache, the visitor's parts per request."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+
+from shop.catalog.cache import cached_with_live
+from shop.catalog.pages import (
+    home_page,
+    listing_page,
+    product_page,
+    term_list_page,
+    term_page,
+)
+from shop.catalog.query import catalog_query_from
+from shop.inventory.services import token_and_stock
+from shop.storefront import bp
+from shop.storefront.shopper import current_shopper
+
+
+def _page(namespace: str, key: str, build):
+    """The shared page and the visitor who is looking at its products (with live stock)."""
+    page, stock = cached_with_live(namespace, key, build, token_and_stock)
+    return page, current_shopper(stock)
+
+
+def _plain_page(namespace: str, build):
+    """A shared page without products: nothing on it depends on the visitor but the layout."""
+    page, _ = cached_with_live(namespace, "", build, token_and_stock)
+    return page
+
+
+@bp.get("/")
+def home():
+    return render_template("catalog/home.html", page=_plain_page("home", home_page))
+
+
+@bp.get("/products")
+def product_list():
+    query = catalog_query_from(request.args, current_app.config)
+    page, shopper = _page("products", query.key(), lambda: listing_page(query))
+    return render_template("catalog/product_list.html", page=page, shopper=shopper)
+
+
+@bp.get("/products/<slug>")
+def product_detail(slug: str):
+    page, shopper = _page("product", slug, lambda: product_page(slug))
+    return render_template("catalog/product_detail.html", page=page, shopper=shopper)
+
+
+# The ingredient and indication pages share their templates: only the words differ.
+@bp.get("/ingredients")
+def ingredient_list():
+    page = _plain_page("ingredients", lambda: term_list_page("ingredient"))
+    return render_template("catalog/term_list.html", page=page)
+
+
+@bp.get("/indications")
+def indication_list():
+    page = _plain_page("indications", lambda: term_list_page("indication"))
+    return render_template("catalog/term_list.html", page=page)
+
+
+@bp.get("/ingredients/<slug>")
+def ingredient_detail(slug: str):
+    page, shopper = _page("ingredient", slug, lambda: term_page("ingredient", slug))
+    return render_template("catalog/term_detail.html", page=page, shopper=shopper)
+
+
+@bp.get("/indications/<slug>")
+def indication_detail(slug: str):
+    page, shopper = _page("indication", slug, lambda: term_page("indication", slug))
+    return render_template("catalog/term_detail.html", page=page, shopper=shopper)
