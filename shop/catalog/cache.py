@@ -19,7 +19,9 @@ token and the figures. Only when the token has moved does it read again.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -98,13 +100,52 @@ def _cache_key(token: str, namespace: str, key: str) -> str:
     return f"catalog:{token}:{namespace}:{digest}"
 
 
+class _Unpickled:
+    """The entries this process used last, as objects.
+
+    The cache (in-process or Redis) stores pickles: unpickling a listing page's
+    data and fragments cost about 0.1 ms a request, a tenth of the whole page. An
+    entry here is used only while the cache still has its key (an existence check,
+    no unpickling), so the cache stays the one truth: cleared, expired or evicted
+    there means gone here. Keys carry the catalogue token, so an entry never changes.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, full_key: str) -> Any:
+        with self.lock:
+            value = self.entries.get(full_key)
+            if value is not None:
+                self.entries.move_to_end(full_key)
+        if value is not None and cache.has(full_key):
+            return value
+        value = cache.get(full_key)
+        if value is not None:
+            self.put(full_key, value)
+        return value
+
+    def put(self, full_key: str, value: Any) -> None:
+        with self.lock:
+            self.entries[full_key] = value
+            self.entries.move_to_end(full_key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_unpickled = _Unpickled(size=128)
+
+
 def cached(namespace: str, key: str, build: Callable[[], T], *, token: str) -> T:
     """The value cached under (catalogue token, namespace, key), built on a miss."""
     full_key = _cache_key(token, namespace, key)
-    value: Any = cache.get(full_key)
+    value: Any = _unpickled.get(full_key)
     if value is None:
         value = build()
         cache.set(full_key, value)
+        _unpickled.put(full_key, value)
     return value
 
 
@@ -144,7 +185,7 @@ def cached_with_live(
     guess = _last_token
     token = None
     if guess is not None:
-        page = cache.get(_cache_key(guess, namespace, key))
+        page = _unpickled.get(_cache_key(guess, namespace, key))
         if page is not None:
             token, live = read_live(page.product_ids)
             if token == guess:

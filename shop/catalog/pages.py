@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from flask import url_for
 from markupsafe import Markup
 
 from shop.catalog.enums import TreatmentArea
@@ -49,6 +50,14 @@ class CardFacts:
     price: str
     professions: tuple[str, ...]
     body: Markup  # brand, name, pack, key ingredients, areas
+    extra: Markup = Markup()  # what a layer above adds to every card alike (CardExtra)
+
+
+# What a layer above the catalogue adds to each card, the same for every visitor,
+# so it is rendered once per catalogue state with the card: the storefront gives
+# the shared part of the cart form. It gets the card and the URL of the page that
+# shows it.
+CardExtra = Callable[[Card, str], Markup]
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,9 @@ class SharedPage:
         return [self.product.id, *ids] if self.product else ids
 
 
-def _cards(cards: list[Card], heading_level: int) -> tuple[CardFacts, ...]:
+def _cards(
+    cards: list[Card], page_url: str, extra: CardExtra | None, heading_level: int
+) -> tuple[CardFacts, ...]:
     body = shared_macro("catalog/shared/card.html", "card_body")
     return tuple(
         CardFacts(
@@ -85,6 +96,7 @@ def _cards(cards: list[Card], heading_level: int) -> tuple[CardFacts, ...]:
             item.price,
             item.professions,
             Markup(body(card=item, heading_level=heading_level)),
+            extra(item, page_url) if extra else Markup(),
         )
         for item in cards
     )
@@ -112,7 +124,7 @@ def home_page() -> SharedPage:
     )
 
 
-def listing_page(query: CatalogQuery) -> SharedPage:
+def listing_page(query: CatalogQuery, card_extra: CardExtra | None = None) -> SharedPage:
     view = listing_view(list_products(query, strict=False))
     template = "catalog/shared/listing.html"
     return SharedPage(
@@ -123,7 +135,7 @@ def listing_page(query: CatalogQuery) -> SharedPage:
             "after": render_shared(template, "after", view=view),
         },
         # Under the page's h1: the results have no heading of their own.
-        cards=_cards(view.cards, 2),
+        cards=_cards(view.cards, view.url, card_extra, 2),
     )
 
 
@@ -176,9 +188,10 @@ def term_list_page(group: str) -> SharedPage:
     return SharedPage(heading, parts={"main": main})
 
 
-def term_page(group: str, slug: str) -> SharedPage:
+def term_page(group: str, slug: str, card_extra: CardExtra | None = None) -> SharedPage:
     """An ingredient's or an indication's page: what it is, and products that have it."""
     term = get_ingredient(slug) if group == "ingredient" else get_indication(slug)
+    term_url = url_for(f"catalog.{group}_detail", slug=slug)
     urls = UrlBuilder()
     query = urls.base_query().with_filters(group, (slug,))
     page = list_products(replace(query, per_page=RELATED_LIMIT))
@@ -201,5 +214,6 @@ def term_page(group: str, slug: str) -> SharedPage:
             "header": render_shared(template, "term_header", **context),
             "footer": render_shared(template, "term_footer", **context),
         },
-        cards=_cards([card(item, urls) for item in page.items], 3),  # under "N products"
+        # Under the "N products" heading.
+        cards=_cards([card(item, urls) for item in page.items], term_url, card_extra, 3),
     )

@@ -124,6 +124,7 @@ class PageLink:
 
 @dataclass
 class ListingView:
+    url: str  # of this page, canonical
     total: int
     pages: int
     q: str
@@ -238,6 +239,7 @@ def listing_view(page: CatalogPage) -> ListingView:
     ]
     first = (query.page - 1) * query.per_page + 1 if page.items else 0
     return ListingView(
+        url=urls.listing(query),
         total=page.total,
         pages=page.pages,
         q=query.q,

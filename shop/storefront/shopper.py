@@ -52,10 +52,7 @@ class Shopper:
         return f"{request.path}?{query}" if query else request.path
 
 
-def current_shopper(stock: Mapping[int, StockLevel] | None = None) -> Shopper:
+def current_shopper() -> Shopper:
+    """This request's visitor, without stock yet (the page's read brings it)."""
     standing = current_standing_and_cart_count()
-    return Shopper(
-        standing,
-        sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
-        stock or {},
-    )
+    return Shopper(standing, sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from markupsafe import Markup
 
 from shop.catalog.cache import cached_with_live
 from shop.catalog.pages import (
@@ -12,16 +13,33 @@ from shop.catalog.pages import (
     term_list_page,
     term_page,
 )
+from shop.catalog.presenters import Card
 from shop.catalog.query import catalog_query_from
+from shop.checkout.services import MAX_LINE_QUANTITY
 from shop.inventory.services import token_and_stock
 from shop.storefront import bp
 from shop.storefront.shopper import current_shopper
+from shop.templating import render_shared
+
+
+def card_cart_fields(card: Card, page_url: str) -> Markup:
+    """The fields of a card's cart form, the same for every visitor: cached with the card."""
+    return render_shared(
+        "checkout/shared/card_form.html",
+        "card_fields",
+        card=card,
+        next_url=page_url,
+        max_quantity=MAX_LINE_QUANTITY,
+    )
 
 
 def _page(namespace: str, key: str, build):
     """The shared page and the visitor who is looking at its products (with live stock)."""
-    page, stock = cached_with_live(namespace, key, build, token_and_stock)
-    return page, current_shopper(stock)
+    # The visitor first: for a logged-in one, the token and stock then join the
+    # transaction their reads opened instead of taking a second connection.
+    shopper = current_shopper()
+    page, shopper.stock = cached_with_live(namespace, key, build, token_and_stock)
+    return page, shopper
 
 
 def _plain_page(namespace: str, build):
@@ -38,7 +56,7 @@ def home():
 @bp.get("/products")
 def product_list():
     query = catalog_query_from(request.args, current_app.config)
-    page, shopper = _page("products", query.key(), lambda: listing_page(query))
+    page, shopper = _page("products", query.key(), lambda: listing_page(query, card_cart_fields))
     return render_template("catalog/product_list.html", page=page, shopper=shopper)
 
 
@@ -63,11 +81,15 @@ def indication_list():
 
 @bp.get("/ingredients/<slug>")
 def ingredient_detail(slug: str):
-    page, shopper = _page("ingredient", slug, lambda: term_page("ingredient", slug))
+    page, shopper = _page(
+        "ingredient", slug, lambda: term_page("ingredient", slug, card_cart_fields)
+    )
     return render_template("catalog/term_detail.html", page=page, shopper=shopper)
 
 
 @bp.get("/indications/<slug>")
 def indication_detail(slug: str):
-    page, shopper = _page("indication", slug, lambda: term_page("indication", slug))
+    page, shopper = _page(
+        "indication", slug, lambda: term_page("indication", slug, card_cart_fields)
+    )
     return render_template("catalog/term_detail.html", page=page, shopper=shopper)
