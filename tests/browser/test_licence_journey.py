@@ -142,9 +142,7 @@ def test_a_new_professional_registers_is_approved_and_fills_a_cart(live_shop, op
     expect(visitor.get_by_label(f"Quantity of {first_name}")).to_have_value("2")
 
 
-def test_a_customer_without_a_licence_sees_the_reason_instead_of_the_button(
-    live_shop, open_page
-):
+def test_a_customer_without_a_licence_sees_the_reason_instead_of_the_button(live_shop, open_page):
     ((slug, _name),) = physician_products(live_shop.app, 1)
     customer = open_page()
     log_in_with_the_form(customer, DEMO_CUSTOMER.email, DEMO_CUSTOMER.password)
