@@ -134,6 +134,21 @@ def statement_connection() -> Iterator[Connection]:
         yield connection
 
 
+def reads_only() -> None:
+    """Declare that this request only reads: on PostgreSQL its session then runs in
+    autocommit, so a logged-in page pays no BEGIN and no ROLLBACK round trip around
+    its reads (the user, the gate's standing, the token and stock), as an anonymous
+    page already does not (statement_connection). Call it before the request's first
+    read; after one, or inside an outer transaction (tests), it changes nothing.
+    """
+    engine = db.engine
+    if isinstance(engine, Connection) or engine.dialect.name != "postgresql":
+        return
+    if db.session.registry.has() and db.session().in_transaction():
+        return
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def enum_column(enum_class: type, length: int = 32) -> SAEnum:
     """A StrEnum stored as its value in a plain string column, read back as the member."""
     return SAEnum(

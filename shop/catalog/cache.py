@@ -115,11 +115,17 @@ class _Unpickled:
         self.entries: OrderedDict[str, Any] = OrderedDict()
         self.lock = threading.Lock()
 
+    @staticmethod
+    def _local_key(full_key: str) -> str:
+        # Per cache backend: several apps in one process (tests) each have their own.
+        return f"{id(cache.cache)}:{full_key}"
+
     def get(self, full_key: str) -> Any:
+        local_key = self._local_key(full_key)
         with self.lock:
-            value = self.entries.get(full_key)
+            value = self.entries.get(local_key)
             if value is not None:
-                self.entries.move_to_end(full_key)
+                self.entries.move_to_end(local_key)
         if value is not None and cache.has(full_key):
             return value
         value = cache.get(full_key)
@@ -128,9 +134,10 @@ class _Unpickled:
         return value
 
     def put(self, full_key: str, value: Any) -> None:
+        local_key = self._local_key(full_key)
         with self.lock:
-            self.entries[full_key] = value
-            self.entries.move_to_end(full_key)
+            self.entries[local_key] = value
+            self.entries.move_to_end(local_key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 

@@ -20,6 +20,7 @@ licence, the newest licence gives the reason: pending, rejected, revoked or expi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -224,15 +225,20 @@ def verdict(standing: BuyerStanding, product: Sellable) -> Verdict:
     """May this buyer buy this product? No query: the standing holds what the buyer is."""
     if not standing.verified:
         return _refusal(standing)
-    professions = product.professions
-    if standing.profession in professions:
+    if standing.profession in product.professions:
         return ALLOWED
+    return _not_for(standing.profession, tuple(product.professions))
+
+
+@functools.lru_cache(maxsize=256)
+def _not_for(profession: Profession, professions: tuple[str, ...]) -> Verdict:
+    # Cached: a listing asks it for every card a professional may not buy.
     allowed = [p for p in Profession if p in professions]
     buyers = _and([_plural(p) for p in allowed]) if allowed else "no profession at the moment"
     return Verdict(
         False,
         GateReason.PROFESSION_NOT_ALLOWED,
-        f"Not sold to {_plural(standing.profession)}: this product is for {buyers}.",
+        f"Not sold to {_plural(profession)}: this product is for {buyers}.",
     )
 
 

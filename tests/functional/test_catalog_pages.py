@@ -344,3 +344,17 @@ def test_bulk_statements_on_catalogue_tables_invalidate_the_cache_too(client, ca
     db.session.commit()
     assert "€123.45" in client.get("/products/hydra-glow").get_data(as_text=True)
     assert client.get("/api/v1/products/hydra-glow").get_json()["price"]["amount_cents"] == 12345
+
+
+def test_a_page_cleared_from_the_shared_cache_is_not_served_from_process_memory(client, catalogue):
+    from shop.extensions import cache
+
+    assert "Hydra Glow" in client.get("/products").get_data(as_text=True)
+    # Behind the ORM's back, so the catalogue token does not move: only the cache knows.
+    db.session.connection().exec_driver_sql(
+        "UPDATE products SET name = 'Hydra Quiet' WHERE slug = 'hydra-glow'"
+    )
+    db.session.expire_all()
+    assert "Hydra Glow" in client.get("/products").get_data(as_text=True)  # still cached
+    cache.clear()
+    assert "Hydra Quiet" in client.get("/products").get_data(as_text=True)
