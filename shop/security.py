@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 
-def content_security_policy() -> str:
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(config: Mapping[str, Any]) -> str:
+    """The shop's own origin, plus exactly the configured Stripe.js origin (its script and
+    frames) and Stripe's API origin, which Stripe.js calls from the page."""
+    stripe_js = origin_of(config["STRIPE_JS_URL"])
+    stripe_api = origin_of(config["STRIPE_API_BASE"])
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            f"script-src 'self' {stripe_js}",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
-            "connect-src 'self'",
+            f"connect-src 'self' {stripe_api}",
+            f"frame-src {stripe_js}",
             "frame-ancestors 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -24,7 +38,7 @@ def content_security_policy() -> str:
 
 
 def register_security_headers(app: Flask) -> None:
-    policy = content_security_policy()
+    policy = content_security_policy(app.config)
     app.session_interface = CookieOnDemandSessionInterface()
 
     defaults = [

@@ -77,7 +77,11 @@ def test_a_crash_rolls_back_and_shows_the_500_page(tmp_path):
 def test_pages_carry_a_content_security_policy_and_no_cdn(client):
     response = client.get("/products")
     policy = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    # The testing configuration's Stripe.js and API are the local Stripe server's.
+    assert "default-src 'self'" in policy
+    assert "script-src 'self' http://127.0.0.1:8420;" in policy
+    assert "connect-src 'self' http://127.0.0.1:8420;" in policy
+    assert "frame-src http://127.0.0.1:8420;" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = response.get_data(as_text=True)
     assert "/bootstrap/static/css/bootstrap.min.css" in html
