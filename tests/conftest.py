@@ -19,7 +19,7 @@ from shop import create_app
 from shop.extensions import cache, db
 from tests import dbs
 
-pytest_plugins = ["tests.catalogue"]
+pytest_plugins = ["tests.catalogue", "tests.stripe_server"]
 
 IN_CI = os.environ.get("SHOP_CI") == "1"
 
