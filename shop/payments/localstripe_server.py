@@ -105,9 +105,16 @@ def keep_state_in(path: Path | None) -> None:
 
 
 def stripe_js_source() -> str:
-    """The stand-in, then our wrapper, in one script: the wrapper uses the stand-in's
-    top-level ``LOCALSTRIPE_BASE_API`` and ``openModal``."""
-    return STAND_IN.read_text(encoding="utf-8") + "\n" + WRAPPER.read_text(encoding="utf-8")
+    """The stand-in, then our wrapper, inside one function scope.
+
+    The wrapper uses the stand-in's ``LOCALSTRIPE_BASE_API`` and ``openModal``; the
+    scope keeps the stand-in's top-level ``class Element`` from shadowing the DOM's
+    ``Element`` for every script on the page (Bootstrap breaks on it). ``Stripe`` is
+    assigned undeclared, in sloppy mode, so it still becomes a global.
+    """
+    stand_in = STAND_IN.read_text(encoding="utf-8")
+    wrapper = WRAPPER.read_text(encoding="utf-8")
+    return f"(function () {{\n{stand_in}\n{wrapper}\n}})();\n"
 
 
 def card_error(

@@ -55,8 +55,10 @@ def test_stripe_js_is_the_stand_in_followed_by_our_wrapper(local_stripe):
         assert response.headers["Content-Type"].startswith("application/javascript")
         script = response.read().decode()
     stand_in = STAND_IN.read_text(encoding="utf-8")
-    assert script.startswith(stand_in)
-    assert script[len(stand_in) :].strip() == WRAPPER.read_text(encoding="utf-8").strip()
+    wrapper = WRAPPER.read_text(encoding="utf-8")
+    # In one function scope, so the stand-in's `class Element` stays out of the page's globals.
+    assert script.startswith("(function () {\n" + stand_in)
+    assert script.rstrip().endswith(wrapper + "\n})();")
     assert local_stripe.js_url.endswith("/js.stripe.com/v3/")  # where the stand-in finds its API
 
 
