@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+STRIPE_PORT ?= 8420
 
 .PHONY: run test lint bench clean
 
@@ -14,9 +15,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Runtime dependencies (run) and the test tools (test) are installed once, again
-# only when pyproject.toml changes.
+# only when pyproject.toml changes. `local` adds the local Stripe server.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[local]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -29,10 +30,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" >> $@
 	@echo "wrote $@ (development settings, new SECRET_KEY)"
 
+# The local Stripe server (127.0.0.1:$(STRIPE_PORT)) runs beside the development server,
+# stops with it, and signs its events for the shop's webhook address.
 run: $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
-	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+	$(BIN)/python -m shop.payments.localstripe_server --port $(STRIPE_PORT) \
+	    --webhook-url http://$(HOST):$(PORT)/stripe/webhook & stripe=$$!; \
+	trap 'kill $$stripe 2>/dev/null' EXIT INT TERM; \
+	STRIPE_PORT=$(STRIPE_PORT) $(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run
