@@ -43,12 +43,15 @@ def local_stripe(local_stripe_server: LocalStripeServer) -> LocalStripeServer:
     return local_stripe_server
 
 
+def paying_app(**overrides: str) -> Flask:
+    """A shop app for payment tests, which need no database; Stripe settings as given."""
+    return create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", **overrides)
+
+
 @pytest.fixture(scope="session")
 def stripe_app(local_stripe_server: LocalStripeServer) -> Flask:
-    """A shop app that pays on the local Stripe server; it needs no database."""
-    return create_app(
-        "testing", SQLALCHEMY_DATABASE_URI="sqlite://", **local_stripe_server.app_config
-    )
+    """A shop app that pays on the local Stripe server."""
+    return paying_app(**local_stripe_server.app_config)
 
 
 @dataclass(frozen=True)

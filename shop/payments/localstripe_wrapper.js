@@ -1,5 +1,6 @@
-// MesoPro's wrapper around localstripe's Stripe.js stand-in, served right after it at
-// /js.stripe.com/v3/ by shop/payments/localstripe_server.py (development and tests only).
+// MesoPro's wrapper around localstripe's Stripe.js stand-in, served after it, in the same
+// function scope, at /js.stripe.com/v3/ by shop/payments/localstripe_server.py
+// (development and tests only).
 //
 // The stand-in's confirmCardPayment never sends the card: it only shows a 3-D Secure
 // box. This one behaves like real Stripe.js for the one call the shop makes,

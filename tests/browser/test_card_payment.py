@@ -18,8 +18,8 @@ from flask import Flask, render_template_string, request
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from shop import create_app
 from shop.payments.stripe_client import create_payment_intent, retrieve_payment_intent
+from tests.stripe_server import paying_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.localstripe]
 
@@ -54,9 +54,7 @@ class PaymentSite:
 
 @pytest.fixture(scope="module")
 def payment_site(local_stripe_server) -> Iterator[PaymentSite]:
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI="sqlite://", **local_stripe_server.app_config
-    )
+    app = paying_app(**local_stripe_server.app_config)
 
     @app.get("/_test/pay")
     def pay() -> str:

@@ -45,9 +45,12 @@ def authenticate(server, intent, success: bool) -> tuple[int, dict]:
     )
 
 
+def sdk(api_base: str) -> stripe.StripeClient:
+    return stripe.StripeClient("sk_test_local", base_addresses={"api": api_base})
+
+
 def status_of(server, intent) -> str:
-    client = stripe.StripeClient("sk_test_local", base_addresses={"api": server.api_base})
-    return client.v1.payment_intents.retrieve(intent.id).status
+    return sdk(server.api_base).v1.payment_intents.retrieve(intent.id).status
 
 
 def test_stripe_js_is_the_stand_in_followed_by_our_wrapper(local_stripe):
@@ -225,7 +228,7 @@ def test_the_command_line_registers_the_webhook_and_keeps_its_data(tmp_path):
     )  # fmt: skip
     try:
         api_base = first.api_base()
-        client = stripe.StripeClient("sk_test_local", base_addresses={"api": api_base})
+        client = sdk(api_base)
         intent = client.v1.payment_intents.create({"amount": 700, "currency": "eur"})
         client.v1.payment_intents.confirm(intent.id, {"payment_method": "pm_card_visa"})
         delivery = receiver.wait_for("payment_intent.succeeded", intent.id)
@@ -246,7 +249,7 @@ def test_the_command_line_registers_the_webhook_and_keeps_its_data(tmp_path):
 
     again = CommandLineServer("--port", "0", "--state-file", str(state))
     try:
-        client = stripe.StripeClient("sk_test_local", base_addresses={"api": again.api_base()})
+        client = sdk(again.api_base())
         assert client.v1.payment_intents.retrieve(intent.id).status == "succeeded"
     finally:
         assert again.stop() == 0

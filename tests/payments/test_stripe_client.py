@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import stripe
 
-from shop import create_app
 from shop.payments.errors import PaymentError
 from shop.payments.stripe_client import (
     construct_event,
@@ -22,6 +21,7 @@ from shop.payments.stripe_client import (
     retrieve_payment_intent,
     stripe_client,
 )
+from tests.stripe_server import paying_app
 
 pytestmark = pytest.mark.localstripe
 
@@ -83,11 +83,7 @@ def test_the_idempotency_key_the_key_and_the_order_reach_the_api():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI="sqlite://",
-        STRIPE_API_BASE=f"http://127.0.0.1:{server.server_port}",
-    )
+    app = paying_app(STRIPE_API_BASE=f"http://127.0.0.1:{server.server_port}")
     try:
         with app.app_context():
             assert new_intent(order_id=7, amount_cents=990).id == "pi_recorded"
@@ -152,9 +148,7 @@ def test_an_unreachable_stripe_is_a_payment_error_the_buyer_can_read():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI="sqlite://", STRIPE_API_BASE=f"http://127.0.0.1:{port}"
-    )
+    app = paying_app(STRIPE_API_BASE=f"http://127.0.0.1:{port}")
     with app.app_context(), pytest.raises(PaymentError) as down:
         new_intent()
     assert (down.value.code, down.value.status) == (PaymentError.PROVIDER_UNAVAILABLE, 503)
@@ -162,7 +156,7 @@ def test_an_unreachable_stripe_is_a_payment_error_the_buyer_can_read():
 
 
 def test_each_app_has_its_own_client_and_the_sdk_globals_stay_untouched(stripe_app, local_stripe):
-    other = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    other = paying_app()
     with stripe_app.app_context():
         ours = stripe_client()
         assert stripe_client() is ours
