@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import stripe
@@ -24,6 +27,8 @@ from shop.payments.stripe_client import (
 from tests.stripe_server import paying_app
 
 pytestmark = pytest.mark.localstripe
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -201,3 +206,18 @@ def test_a_tampered_stale_or_foreign_event_is_refused(paying, webhook_receiver, 
         with pytest.raises(PaymentError) as refused:
             construct_event(payload, signature)
         assert refused.value.code == PaymentError.INVALID_SIGNATURE
+
+
+def test_the_app_never_imports_the_local_stripe_server():
+    """A production install has no localstripe: only `python -m` and the tests load it."""
+    check = (
+        "import sys; from shop import create_app; app = create_app('testing');"
+        "import shop.payments.stripe_client;"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'localstripe'"
+        " or m == 'shop.payments.localstripe_server');"
+        "print(loaded); raise SystemExit(1 if loaded else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
