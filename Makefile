@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+STRIPE_PORT ?= 8420
 
 .PHONY: run test lint bench clean
 
@@ -14,9 +15,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Runtime dependencies (run) and the test tools (test) are installed once, again
-# only when pyproject.toml changes.
+# only when pyproject.toml changes. `local` adds the local Stripe server.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[local]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -29,12 +30,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" >> $@
 	@echo "wrote $@ (development settings, new SECRET_KEY)"
 
-# The development server and the mail worker together; Ctrl-C stops both. Links in
-# mail point at the address served here (mail lands in instance/mail/).
+# The development server, the mail worker and the local Stripe server (127.0.0.1 only)
+# together; Ctrl-C stops them all. Links in mail point at the address served here (mail
+# lands in instance/mail/), and the local Stripe server signs its events for the shop's
+# webhook address.
 run: $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
-	SHOP_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python -m shop.devserver --host $(HOST) --port $(PORT)
+	SHOP_BASE_URL=http://$(HOST):$(PORT) STRIPE_PORT=$(STRIPE_PORT) $(BIN)/python -m shop.devserver \
+	    --host $(HOST) --port $(PORT) --stripe-port $(STRIPE_PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run

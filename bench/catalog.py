@@ -259,13 +259,17 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
             **{
                 k: v
                 for k, v in os.environ.items()
-                if not k.startswith(("SHOP_", "FLASK_", "CACHE_"))
+                if not k.startswith(("SHOP_", "FLASK_", "CACHE_", "STRIPE_"))
             },
             "SHOP_ENV": "production",
             "SECRET_KEY": uuid.uuid4().hex * 2,
             "SHOP_BASE_URL": "http://127.0.0.1",
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": "false",  # the benchmark is one client hammering
+            # Production refuses to start without Stripe keys; the catalogue never calls Stripe.
+            "STRIPE_SECRET_KEY": "sk_test_" + "b" * 24,
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_" + "b" * 24,
+            "STRIPE_WEBHOOK_SECRET": "whsec_" + "b" * 32,
         }
         started = time.perf_counter()
         run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], env)

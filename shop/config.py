@@ -7,6 +7,7 @@ refuses to start without its secrets: nothing secret has a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -16,6 +17,40 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
+
+# The local Stripe server (shop.payments.localstripe_server) accepts any key with the right
+# prefix; these name it plainly, so production can recognise and refuse them.
+LOCAL_STRIPE_PORT = 8420
+LOCAL_STRIPE_SECRET_KEY = "sk_test_local"
+LOCAL_STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local_development"
+LOCAL_STRIPE_KEYS = {
+    LOCAL_STRIPE_SECRET_KEY,
+    LOCAL_STRIPE_PUBLISHABLE_KEY,
+    LOCAL_STRIPE_WEBHOOK_SECRET,
+}
+STRIPE_ENV_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+def local_stripe_urls(port: int, host: str = "127.0.0.1") -> dict[str, str]:
+    """The API base and Stripe.js address of a local Stripe server.
+
+    Its Stripe.js stand-in derives the API address from its own URL, which must end
+    in ``/js.stripe.com/v3/``.
+    """
+    base = f"http://{host}:{port}"
+    return {"STRIPE_API_BASE": base, "STRIPE_JS_URL": f"{base}/js.stripe.com/v3/"}
+
+
+def is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 class ConfigError(RuntimeError):
@@ -152,6 +187,17 @@ class BaseConfig:
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 
+    # Stripe: keys come from the environment only. The API base and the Stripe.js address
+    # are settings so that development and tests run against the local Stripe server.
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_PUBLISHABLE_KEY: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_API_BASE = "https://api.stripe.com"
+    STRIPE_JS_URL = "https://js.stripe.com/v3/"
+    # Retries of requests that failed on the network; safe because every request that
+    # creates something carries an idempotency key.
+    STRIPE_MAX_NETWORK_RETRIES = 2
+
     @classmethod
     def load_environment(cls) -> dict:
         """Values taken from the environment; each class decides what is required."""
@@ -195,6 +241,9 @@ class BaseConfig:
             values["MAIL_TIMEOUT"] = _env_float("MAIL_TIMEOUT")
         if os.environ.get("PRICES_VISIBLE_TO"):
             values["PRICES_VISIBLE_TO"] = os.environ["PRICES_VISIBLE_TO"].strip().lower()
+        for name in (*STRIPE_ENV_KEYS, "STRIPE_API_BASE", "STRIPE_JS_URL"):
+            if os.environ.get(name):
+                values[name] = os.environ[name]
         return values
 
     @classmethod
@@ -254,7 +303,25 @@ class DevelopmentConfig(BaseConfig):
         # `make run` writes a SECRET_KEY into .env; a bare `flask run` still works
         # with a throwaway key (sessions then end with the process).
         values.setdefault("SECRET_KEY", secrets.token_hex(32))
+        # Without Stripe keys of one's own, pay on the local Stripe server that `make run`
+        # starts (on STRIPE_PORT); with them, on Stripe itself unless told otherwise.
+        if not any(name in values for name in STRIPE_ENV_KEYS):
+            local = local_stripe_urls(_env_int("STRIPE_PORT", LOCAL_STRIPE_PORT))
+            values.update({name: values.get(name, url) for name, url in local.items()})
+            values["STRIPE_SECRET_KEY"] = LOCAL_STRIPE_SECRET_KEY
+            values["STRIPE_PUBLISHABLE_KEY"] = LOCAL_STRIPE_PUBLISHABLE_KEY
+            values["STRIPE_WEBHOOK_SECRET"] = LOCAL_STRIPE_WEBHOOK_SECRET
         return values
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        super().validate(config)
+        missing = [name for name in STRIPE_ENV_KEYS if not config.get(name)]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} not set: set all three Stripe keys, or none to pay "
+                "on the local Stripe server"
+            )
 
 
 class TestingConfig(BaseConfig):
@@ -269,6 +336,13 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     SHOP_BASE_URL = "http://localhost"  # the test client's host, so links open in tests
+    # The payment tests start their own local Stripe server and point the app at its port.
+    STRIPE_SECRET_KEY = LOCAL_STRIPE_SECRET_KEY
+    STRIPE_PUBLISHABLE_KEY = LOCAL_STRIPE_PUBLISHABLE_KEY
+    STRIPE_WEBHOOK_SECRET = "whsec_local_testing"
+    STRIPE_API_BASE = local_stripe_urls(LOCAL_STRIPE_PORT)["STRIPE_API_BASE"]
+    STRIPE_JS_URL = local_stripe_urls(LOCAL_STRIPE_PORT)["STRIPE_JS_URL"]
+    STRIPE_MAX_NETWORK_RETRIES = 0  # a test fails at the first refusal, not after retries
 
     @classmethod
     def load_environment(cls) -> dict:
@@ -296,6 +370,34 @@ class ProductionConfig(BaseConfig):
             raise ConfigError(
                 "SHOP_BASE_URL is not set: production needs the public address for links in mail"
             )
+        cls.validate_stripe(config)
+
+    @classmethod
+    def validate_stripe(cls, config: dict) -> None:
+        """Refuse keys that are missing, misplaced or the local server's, and local addresses."""
+        prefixes = {
+            "STRIPE_SECRET_KEY": ("sk_", "rk_"),  # a restricted key will do for the shop
+            "STRIPE_PUBLISHABLE_KEY": ("pk_",),
+            "STRIPE_WEBHOOK_SECRET": ("whsec_",),
+        }
+        for name, allowed in prefixes.items():
+            value = config.get(name)
+            if not value:
+                raise ConfigError(f"{name} is not set: production needs the shop's Stripe keys")
+            if value in LOCAL_STRIPE_KEYS:
+                raise ConfigError(
+                    f"{name} is the local Stripe server's: production needs real keys"
+                )
+            if not value.startswith(allowed):
+                raise ConfigError(f"{name} must start with {' or '.join(allowed)}")
+        for name in ("STRIPE_API_BASE", "STRIPE_JS_URL"):
+            url = config.get(name) or ""
+            if is_loopback_url(url):
+                raise ConfigError(
+                    f"{name}={url} is the local Stripe server: production pays on Stripe"
+                )
+            if urlsplit(url).scheme != "https":
+                raise ConfigError(f"{name} must be an https:// address, got {url!r}")
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

@@ -1,10 +1,10 @@
-"""``python -m shop.devserver``: the development server and the worker, started and
-stopped together (``make run``). Development only; production runs gunicorn and
-``flask shop worker`` as separate services.
+"""``python -m shop.devserver``: the development server, the worker and the local Stripe
+server, started and stopped together (``make run``). Development only; production runs
+gunicorn and ``flask shop worker`` as separate services, and pays on Stripe itself.
 
 Each child runs in its own process group, so stopping one stops what it started
 too (the server's reloader runs the app in a child process). Ctrl-C or SIGTERM
-stops both; so does either one exiting.
+stops them all; so does any one of them exiting.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="5000")
+    parser.add_argument("--stripe-port", default="8420", help="the local Stripe server's port")
     args = parser.parse_args(argv)
 
     # SIGTERM (say, from a process manager) ends the loop below like Ctrl-C does.
@@ -49,13 +50,25 @@ def main(argv: list[str] | None = None) -> int:
     processes = [
         _start([*FLASK, "run", "--debug", "--host", args.host, "--port", str(args.port)]),
         _start([*FLASK, "shop", "worker"]),
+        # Bound to 127.0.0.1; it signs its events for the shop's webhook address.
+        _start(
+            [
+                sys.executable,
+                "-m",
+                "shop.payments.localstripe_server",
+                "--port",
+                str(args.stripe_port),
+                "--webhook-url",
+                f"http://{args.host}:{args.port}/stripe/webhook",
+            ]
+        ),
     ]
     code = 0
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         code = next(process.returncode for process in processes if process.poll() is not None)
-        print("devserver: one process ended; stopping the other", file=sys.stderr)
+        print("devserver: one process ended; stopping the others", file=sys.stderr)
     except KeyboardInterrupt:
         pass
     finally:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
@@ -19,9 +23,24 @@ _POLICY = {
 }
 
 
-def content_security_policy(**directives: str) -> str:
-    """The shop's policy; a page that needs more passes it (``frame_src="'self'"``)."""
-    policy = {**_POLICY, **{name.replace("_", "-"): value for name, value in directives.items()}}
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(config: Mapping[str, Any], **directives: str) -> str:
+    """The shop's own origin, plus exactly the configured Stripe.js origin (its script and
+    frames) and Stripe's API origin, which Stripe.js calls from the page. A page that needs
+    more passes it (``frame_src="'self'"``)."""
+    stripe_js = origin_of(config["STRIPE_JS_URL"])
+    stripe_api = origin_of(config["STRIPE_API_BASE"])
+    policy = {
+        **_POLICY,
+        "script-src": f"'self' {stripe_js}",
+        "connect-src": f"'self' {stripe_api}",
+        "frame-src": stripe_js,
+        **{name.replace("_", "-"): value for name, value in directives.items()},
+    }
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
@@ -50,7 +69,7 @@ def permissions_policy() -> str:
 
 
 def register_security_headers(app: Flask) -> None:
-    policy = content_security_policy()
+    policy = content_security_policy(app.config)
     app.session_interface = CookieOnDemandSessionInterface()
 
     defaults = [

@@ -20,9 +20,18 @@ from shop import create_app
 from shop.extensions import cache, db
 from tests import dbs
 
-pytest_plugins = ["tests.catalogue", "tests.mailserver"]
+pytest_plugins = ["tests.catalogue", "tests.mailserver", "tests.stripe_server"]
 
 IN_CI = os.environ.get("SHOP_CI") == "1"
+
+# What a production app needs besides its database, for the tests that build one.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "p" * 48,
+    "SHOP_BASE_URL": "https://shop.example",
+    "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "b" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "c" * 32,
+}
 
 
 def pytest_report_header(config):

@@ -12,11 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_"))},
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_", "STRIPE_"))},
         "SHOP_ENV": "production",
         "SECRET_KEY": "m" * 40,
         "SHOP_BASE_URL": "https://shop.example",
         "DATABASE_URL": database_url,
+        # Production refuses to start without Stripe keys; migrations never call Stripe.
+        "STRIPE_SECRET_KEY": "sk_test_" + "m" * 24,
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_" + "m" * 24,
+        "STRIPE_WEBHOOK_SECRET": "whsec_" + "m" * 32,
     }
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from shop.admin import bp
@@ -72,7 +81,9 @@ def _detail_page(licence: Licence, *, status: int = 200, **forms):
     )
     response = make_response(html, status)
     # This page alone frames the document's preview (a PDF in an iframe).
-    response.headers["Content-Security-Policy"] = content_security_policy(frame_src="'self'")
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        current_app.config, frame_src="'self'"
+    )
     return response
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from shop import create_app
 from shop.catalog.models import Brand
 from shop.extensions import db
-from tests.conftest import make_app
+from tests.conftest import PRODUCTION_SETTINGS, make_app
 from tests.dbs import create_sqlite_file
 from tests.factories import make_brand
 
@@ -73,7 +73,12 @@ def test_a_crash_rolls_back_and_shows_the_500_page(tmp_path):
 def test_pages_carry_a_content_security_policy_and_no_cdn(client):
     response = client.get("/products")
     policy = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    # The testing configuration's Stripe.js and API are the local Stripe server's.
+    directives = dict(part.split(" ", 1) for part in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self' http://127.0.0.1:8420"
+    assert directives["connect-src"] == "'self' http://127.0.0.1:8420"
+    assert directives["frame-src"] == "http://127.0.0.1:8420"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = response.get_data(as_text=True)
     assert "/bootstrap/static/css/bootstrap.min.css" in html
@@ -106,9 +111,9 @@ def test_pages_and_errors_turn_off_unused_features_and_isolate_the_window(client
 
 
 def test_hsts_is_sent_in_production_with_the_configured_max_age(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "h" * 40)
+    for name, value in PRODUCTION_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    monkeypatch.setenv("SHOP_BASE_URL", "https://shop.example")
     assert "Strict-Transport-Security" not in make_app("sqlite://").test_client().get("/").headers
     production = create_app("production").test_client().get("/healthz")
     assert production.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from shop.guard import MAX_URL_LENGTH
+from tests.conftest import PRODUCTION_SETTINGS
 from tests.dbs import create_sqlite_file
 from tests.migration_cli import flask
 
@@ -33,8 +34,8 @@ def server(tmp_path_factory):
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "RATELIMIT_"))},
+        **PRODUCTION_SETTINGS,
         "SHOP_ENV": "production",
-        "SECRET_KEY": "g" * 40,
         "SHOP_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": url,
     }

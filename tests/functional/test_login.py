@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shop import create_app
+from tests.conftest import PRODUCTION_SETTINGS
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.functional.conftest import field_errors
 
@@ -99,9 +100,9 @@ def test_without_remember_me_there_is_no_remember_cookie(client, post_form):
 
 
 def test_production_cookies_are_secure(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    for name, value in PRODUCTION_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", "postgresql://shop@db/shop")
-    monkeypatch.setenv("SHOP_BASE_URL", "https://shop.example")
     config = create_app("production").config
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]

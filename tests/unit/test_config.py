@@ -6,15 +6,49 @@ import pytest
 
 from shop import create_app
 from shop.config import ConfigError, normalise_database_url, shared_rate_limit_warning
+from shop.security import content_security_policy
+from tests.conftest import PRODUCTION_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
+
+STRIPE_NAMES = (
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE",
+    "STRIPE_JS_URL",
+    "STRIPE_PORT",
+)
+PRODUCTION_STRIPE = {
+    "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "b" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "c" * 32,
+}
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "SHOP_ENV", "SHOP_BASE_URL", "MAIL_BACKEND"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "SHOP_ENV",
+        "SHOP_BASE_URL",
+        "MAIL_BACKEND",
+        *STRIPE_NAMES,
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
+
+
+@pytest.fixture
+def production_env(clean_env):
+    """Everything production needs; each test spoils one thing."""
+    clean_env.setenv("SECRET_KEY", "x" * 48)
+    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+    clean_env.setenv("SHOP_BASE_URL", "https://shop.example/")
+    for name, value in PRODUCTION_STRIPE.items():
+        clean_env.setenv(name, value)
+    return clean_env
 
 
 def test_production_refuses_to_start_without_secret_key(clean_env):
@@ -36,12 +70,11 @@ def test_production_refuses_a_short_secret_key(clean_env):
         create_app("production")
 
 
-def test_production_refuses_to_start_without_its_public_address(clean_env):
-    clean_env.setenv("SECRET_KEY", "x" * 48)
-    clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
+def test_production_refuses_to_start_without_its_public_address(production_env):
+    production_env.delenv("SHOP_BASE_URL")
     with pytest.raises(ConfigError, match="SHOP_BASE_URL is not set"):
         create_app("production")
-    clean_env.setenv("SHOP_BASE_URL", "shop.example")
+    production_env.setenv("SHOP_BASE_URL", "shop.example")
     with pytest.raises(ConfigError, match="is not an address like https://shop.example"):
         create_app("production")
 
@@ -56,15 +89,86 @@ def test_mail_settings_that_cannot_work_are_refused(clean_env):
         create_app("testing", MAIL_USE_TLS=True, MAIL_USE_SSL=True)
 
 
-def test_production_starts_with_its_secrets_and_uses_psycopg(clean_env):
-    clean_env.setenv("SECRET_KEY", "x" * 48)
-    clean_env.setenv("DATABASE_URL", "postgres://shop@db.internal/shop")
-    clean_env.setenv("SHOP_BASE_URL", "https://shop.example/")
+def test_production_starts_with_its_secrets_and_uses_psycopg(production_env):
+    production_env.setenv("DATABASE_URL", "postgres://shop@db.internal/shop")
     app = create_app("production")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://shop@db.internal/shop"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SHOP_BASE_URL"] == "https://shop.example"
     assert not app.debug
+    assert app.config["STRIPE_API_BASE"] == "https://api.stripe.com"
+    assert app.config["STRIPE_JS_URL"] == "https://js.stripe.com/v3/"
+    assert app.config["STRIPE_SECRET_KEY"] == PRODUCTION_STRIPE["STRIPE_SECRET_KEY"]
+
+
+@pytest.mark.parametrize("name", list(PRODUCTION_STRIPE))
+def test_production_refuses_to_start_without_a_stripe_key(production_env, name):
+    production_env.delenv(name)
+    with pytest.raises(ConfigError, match=f"^{name} is not set"):
+        create_app("production")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("STRIPE_API_BASE", "http://127.0.0.1:8420", "is the local Stripe server"),
+        ("STRIPE_API_BASE", "http://localhost:8420", "is the local Stripe server"),
+        ("STRIPE_JS_URL", "http://127.0.0.1:8420/js.stripe.com/v3/", "is the local Stripe server"),
+        ("STRIPE_JS_URL", "http://[::1]:8420/js.stripe.com/v3/", "is the local Stripe server"),
+        ("STRIPE_API_BASE", "http://stripe-mock.internal", "must be an https:// address"),
+        ("STRIPE_SECRET_KEY", "sk_test_local", "is the local Stripe server's"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_local", "is the local Stripe server's"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_local_development", "is the local Stripe server's"),
+        ("STRIPE_SECRET_KEY", "pk_live_" + "d" * 24, "must start with sk_ or rk_"),
+    ],
+)
+def test_production_refuses_stripe_settings_of_the_local_server(
+    production_env, name, value, reason
+):
+    production_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"^{name}.* {reason}") as refused:
+        create_app("production")
+    assert "\n" not in str(refused.value)
+
+
+def test_development_pays_on_the_local_stripe_server_by_default(clean_env):
+    clean_env.setenv("STRIPE_PORT", "8431")
+    app = create_app("development")
+    assert app.config["STRIPE_API_BASE"] == "http://127.0.0.1:8431"
+    assert app.config["STRIPE_JS_URL"] == "http://127.0.0.1:8431/js.stripe.com/v3/"
+    assert app.config["STRIPE_SECRET_KEY"] == "sk_test_local"
+    assert app.config["STRIPE_PUBLISHABLE_KEY"] == "pk_test_local"
+    assert app.config["STRIPE_WEBHOOK_SECRET"].startswith("whsec_")
+
+
+def test_development_with_stripe_test_keys_pays_on_stripe(clean_env):
+    keys = {"STRIPE_SECRET_KEY": "sk_test_mine", "STRIPE_PUBLISHABLE_KEY": "pk_test_mine"}
+    for name, value in {**keys, "STRIPE_WEBHOOK_SECRET": "whsec_from_stripe_listen"}.items():
+        clean_env.setenv(name, value)
+    app = create_app("development")
+    assert app.config["STRIPE_API_BASE"] == "https://api.stripe.com"
+    assert app.config["STRIPE_JS_URL"] == "https://js.stripe.com/v3/"
+    assert app.config["STRIPE_SECRET_KEY"] == "sk_test_mine"
+
+
+def test_development_refuses_half_a_set_of_stripe_keys(clean_env):
+    clean_env.setenv("STRIPE_SECRET_KEY", "sk_test_mine")
+    with pytest.raises(ConfigError, match="STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET not set"):
+        create_app("development")
+
+
+def test_content_security_policy_allows_exactly_the_configured_stripe_origins():
+    policy = content_security_policy(
+        {
+            "STRIPE_JS_URL": "https://js.stripe.com/v3/",
+            "STRIPE_API_BASE": "https://api.stripe.com",
+        }
+    )
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["script-src"] == "'self' https://js.stripe.com"
+    assert directives["frame-src"] == "https://js.stripe.com"
+    assert directives["connect-src"] == "'self' https://api.stripe.com"
+    assert directives["default-src"] == "'self'"
 
 
 def test_environment_defaults_to_production_so_nothing_runs_without_secrets(clean_env):
@@ -102,9 +206,9 @@ def test_gunicorn_style_database_urls_are_normalised():
 
 
 def test_database_timeouts_come_from_the_environment(clean_env):
-    clean_env.setenv("SECRET_KEY", "x" * 48)
+    for name, value in PRODUCTION_SETTINGS.items():
+        clean_env.setenv(name, value)
     clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
-    clean_env.setenv("SHOP_BASE_URL", "https://shop.example")
     clean_env.setenv("DATABASE_CONNECT_TIMEOUT", "3")
     clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "2500")
     options = create_app("production").config["SQLALCHEMY_ENGINE_OPTIONS"]
