@@ -4,15 +4,18 @@ Seeds 20,000 products, serves the shop with gunicorn (2 sync workers) on
 loopback, and loads the filtered catalogue page, a product page and the API
 list with wrk (concurrency 8, 10 s each after a warm-up), as an anonymous
 visitor and, for the two pages, as a logged-in verified professional (a user
-with an approved licence and a cart, whose session cookie wrk sends). In the
-same run it loads a minimal Flask app rendering a 24-row template (the
-ceiling), and prints requests per second, p50, p99 and the ratio to the
-ceiling, on SQLite and on PostgreSQL. Rows marked "uncached" serve the same
-URLs with the catalogue cache switched off (NullCache), to show what a cache
-miss costs; rows marked "no pre-ping" (PostgreSQL) serve them without
-pool_pre_ping, to show what it costs.
+with an approved licence and a cart, whose session cookie wrk sends). Beside
+them runs a minimal Flask app rendering a 24-row template (the ceiling): each
+URL is loaded in slices that alternate with the ceiling's, so that the ratio
+compares the two under the same load of a shared machine. It prints requests
+per second, p50 and p99 (medians over the slices), the ceiling's requests per
+second in those slices and the ratio, on SQLite and on PostgreSQL. Rows marked
+"uncached" serve the same URLs with the catalogue cache switched off
+(NullCache), to show what a cache miss costs; rows marked "no pre-ping"
+(PostgreSQL) serve them without pool_pre_ping, to show what it costs.
 
-    python -m bench.catalog [--backends sqlite postgresql] [--products 20000] [--duration 10]
+    python -m bench.catalog [--backends sqlite postgresql] [--products 20000]
+                            [--duration 10] [--rounds 5]
 
 Needs wrk (Debian package `wrk`); PostgreSQL at BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/postgres) for the PostgreSQL part.
@@ -67,6 +70,7 @@ WITHOUT_PRE_PING = [
     Target("product page, no pre-ping", f"/products/{PRODUCT}", None),
     Target("API list, no pre-ping", f"/api/v1/products?{FILTERS}", None),
 ]
+CEILING = Target("ceiling: 24-row template", "/", None)
 P99_GOAL_MS = 100.0
 
 
@@ -239,7 +243,8 @@ def professional_cookie(url: str, secret_key: str) -> str:
     return cookie
 
 
-def measure(base: str, target: Target, args, cookie: str) -> Result:
+def check(base: str, target: Target, cookie: str) -> tuple[str, tuple[str, ...]]:
+    """The target's URL and headers, after one request that must succeed."""
     url = base + target.path
     headers = (f"Cookie: {cookie}",) if target.professional else ()
     request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
@@ -247,13 +252,42 @@ def measure(base: str, target: Target, args, cookie: str) -> Result:
         page = response.read().decode()
     if target.professional and ("Dr Bench Mark" not in page or "to cart</button>" not in page):
         raise SystemExit(f"bench: {target.path} did not see the professional able to order")
+    return url, headers
+
+
+@dataclass
+class Row:
+    result: Result
+    ceiling_rps: float  # the ceiling measured in the slices between this row's
+    goal: float | None
+
+    @property
+    def ratio(self) -> float:
+        return self.result.rps / self.ceiling_rps
+
+
+def measure(ceiling_url: str, base: str, target: Target, args, cookie: str) -> Row:
+    """The target and the ceiling in alternating slices, so that a change in the
+    machine's load (it is shared) weighs on both sides of the ratio alike."""
+    url, headers = check(base, target, cookie)
     wrk(url, args.warmup, args.connections, headers)
-    result = wrk(url, args.duration, args.connections, headers)
-    result.name = target.name
-    return result
+    slices: list[Result] = []
+    ceilings: list[Result] = []
+    seconds = max(1, round(args.duration / args.rounds))
+    for _ in range(args.rounds):
+        ceilings.append(wrk(ceiling_url, seconds, args.connections))
+        slices.append(wrk(url, seconds, args.connections, headers))
+    result = Result(
+        target.name,
+        statistics.fmean(r.rps for r in slices),
+        statistics.median(r.p50_ms for r in slices),
+        statistics.median(r.p99_ms for r in slices),
+        sum(r.errors for r in slices),
+    )
+    return Row(result, statistics.fmean(r.rps for r in ceilings), target.ratio_goal)
 
 
-def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float | None]]:
+def bench_backend(backend: str, args, folder: Path) -> list[Row]:
     with database(backend, folder) as url:
         env = {
             **{
@@ -300,51 +334,59 @@ def bench_backend(backend: str, args, folder: Path) -> list[tuple[Result, float 
                 flush=True,
             )
 
-        rows: list[tuple[Result, float | None]] = []
-        with gunicorn(
-            "ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench"
-        ) as ceiling_base:
-            ceiling = measure(
-                ceiling_base, Target("ceiling: 24-row template", "/", None), args, cookie
-            )
-        rows.append((ceiling, None))
-        with gunicorn("wsgi:app", env, folder / f"shop-{backend}.log") as shop:
-            for target in TARGETS:
-                rows.append((measure(shop, target, args, cookie), target.ratio_goal))
-        with gunicorn(
-            "wsgi:app", {**env, "CACHE_TYPE": "NullCache"}, folder / f"shop-{backend}-nocache.log"
-        ) as shop:
-            for target in UNCACHED:
-                rows.append((measure(shop, target, args, cookie), None))
-        if backend == "postgresql":
-            with gunicorn(
+        with (
+            gunicorn("ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench") as ceiling,
+            gunicorn("wsgi:app", env, folder / f"shop-{backend}.log") as shop,
+            gunicorn(
                 "wsgi:app",
-                {**env, "DATABASE_POOL_PRE_PING": "false"},
-                folder / f"shop-{backend}-noping.log",
-            ) as shop:
-                for target in WITHOUT_PRE_PING:
-                    rows.append((measure(shop, target, args, cookie), None))
+                {**env, "CACHE_TYPE": "NullCache"},
+                folder / f"shop-{backend}-nocache.log",
+            ) as uncached,
+        ):
+            ceiling_url, _ = check(ceiling, CEILING, cookie)
+            wrk(ceiling_url, args.warmup, args.connections)
+            rows = [measure(ceiling_url, shop, target, args, cookie) for target in TARGETS]
+            rows += [measure(ceiling_url, uncached, target, args, cookie) for target in UNCACHED]
+        if backend == "postgresql":
+            with (
+                gunicorn(
+                    "ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench"
+                ) as ceiling,
+                gunicorn(
+                    "wsgi:app",
+                    {**env, "DATABASE_POOL_PRE_PING": "false"},
+                    folder / f"shop-{backend}-noping.log",
+                ) as noping,
+            ):
+                ceiling_url, _ = check(ceiling, CEILING, cookie)
+                rows += [
+                    measure(ceiling_url, noping, target, args, cookie)
+                    for target in WITHOUT_PRE_PING
+                ]
         return rows
 
 
-def report(backend: str, rows: list[tuple[Result, float | None]]) -> bool:
-    ceiling = rows[0][0].rps
+def report(backend: str, rows: list[Row]) -> bool:
     ok = True
     print(
-        f"\n{backend}: wrk -t2 -c{ARGS.connections} -d{ARGS.duration}s, gunicorn 2 sync workers, 2 cores"
+        f"\n{backend}: wrk -t2 -c{ARGS.connections}, {ARGS.duration} s per URL in {ARGS.rounds} slices"
+        f" alternating with the ceiling's, gunicorn 2 sync workers, 2 cores"
     )
-    print(f"  {'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>10}  goal")
-    for result, goal in rows:
-        ratio = result.rps / ceiling
+    print(
+        f"  {'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling':>8} {'of ceiling':>10}  goal"
+    )
+    for row in rows:
+        result, goal = row.result, row.goal
         verdict = ""
         if goal is not None:
-            met = ratio >= goal and result.p99_ms < P99_GOAL_MS and result.errors == 0
+            met = row.ratio >= goal and result.p99_ms < P99_GOAL_MS and result.errors == 0
             ok &= met
             verdict = f"≥ {goal:.2f}, p99 < {P99_GOAL_MS:.0f} ms: {'met' if met else 'MISSED'}"
         if result.errors:
             verdict += f" ({result.errors} errors)"
         print(
-            f"  {result.name:28} {result.rps:8.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {ratio:10.2f}  {verdict}"
+            f"  {result.name:28} {result.rps:8.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f}"
+            f" {row.ceiling_rps:8.0f} {row.ratio:10.2f}  {verdict}"
         )
     return ok
 
@@ -359,6 +401,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5, help="slices per URL")
     ARGS = parser.parse_args()
     if shutil.which("wrk") is None:
         print("bench: wrk not found; install it with: apt-get install wrk", file=sys.stderr)
