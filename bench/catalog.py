@@ -216,7 +216,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
         process.wait(timeout=30)
 
 
-def professional_cookie(url: str, secret_key: str) -> str:
+def professional_cookie(url: str, env: dict[str, str]) -> str:
     """A verified professional with four packs in the cart, and its session cookie."""
     from shop import create_app
     from shop.catalog.models import Product
@@ -225,8 +225,12 @@ def professional_cookie(url: str, secret_key: str) -> str:
     from shop.extensions import db
     from tests.factories import make_professional
 
+    # The same settings as the servers under load, so the cookie signed here is theirs.
+    settings = ("SECRET_KEY", "SHOP_BASE_URL", *(k for k in env if k.startswith("STRIPE_")))
     app = create_app(
-        "production", SQLALCHEMY_DATABASE_URI=normalise_database_url(url), SECRET_KEY=secret_key
+        "production",
+        SQLALCHEMY_DATABASE_URI=normalise_database_url(url),
+        **{name: env[name] for name in settings},
     )
     with app.app_context():
         user = make_professional(email="bench.professional@example.org", name="Dr Bench Mark")
@@ -319,7 +323,7 @@ def bench_backend(backend: str, args, folder: Path) -> list[Row]:
             ],
             env,
         )
-        cookie = professional_cookie(url, env["SECRET_KEY"])
+        cookie = professional_cookie(url, env)
         settle(url)
         print(
             f"  {backend}: schema and {args.products} products seeded in {time.perf_counter() - started:.0f} s",
