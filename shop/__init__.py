@@ -87,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from shop.checkout import bp as checkout_bp
     from shop.health import bp as health_bp
     from shop.licensing import bp as licensing_bp
+    from shop.orders import bp as orders_bp
+    from shop.payments import bp as payments_bp
     from shop.storefront import bp as catalog_bp  # the public catalogue pages
 
     app.register_blueprint(health_bp)
@@ -94,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(licensing_bp)
     app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Importing the models registers every table with the metadata Alembic compares.

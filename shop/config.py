@@ -29,6 +29,12 @@ LOCAL_STRIPE_KEYS = {
     LOCAL_STRIPE_PUBLISHABLE_KEY,
     LOCAL_STRIPE_WEBHOOK_SECRET,
 }
+CHECKOUT_INT_KEYS = (
+    "SHIPPING_FLAT_RATE_CENTS",
+    "FREE_SHIPPING_FROM_CENTS",
+    "RESERVATION_MINUTES",
+    "RECONCILE_LOOKBACK_HOURS",
+)
 STRIPE_ENV_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
 
@@ -187,6 +193,15 @@ class BaseConfig:
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 
+    # Checkout: one flat shipping rate per order, free from a subtotal up (cents, in
+    # the catalogue's currency; 0 switches free shipping off), and how long the stock
+    # of an unpaid order stays held for it.
+    SHIPPING_FLAT_RATE_CENTS = 1500
+    FREE_SHIPPING_FROM_CENTS = 30000
+    RESERVATION_MINUTES = 30
+    # reconcile-payments looks at orders placed this far back.
+    RECONCILE_LOOKBACK_HOURS = 72
+
     # Stripe: keys come from the environment only. The API base and the Stripe.js address
     # are settings so that development and tests run against the local Stripe server.
     STRIPE_SECRET_KEY: str | None = None
@@ -206,7 +221,12 @@ class BaseConfig:
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-        for name in ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "HSTS_MAX_AGE"):
+        for name in (
+            "DATABASE_CONNECT_TIMEOUT",
+            "DATABASE_STATEMENT_TIMEOUT",
+            "HSTS_MAX_AGE",
+            *CHECKOUT_INT_KEYS,
+        ):
             if os.environ.get(name):
                 values[name] = _env_int(name, 0)
         if os.environ.get("DATABASE_POOL_PRE_PING"):
@@ -269,6 +289,8 @@ class BaseConfig:
         if audience not in PRICE_AUDIENCES:
             choices = " or ".join(PRICE_AUDIENCES)
             raise ConfigError(f"PRICES_VISIBLE_TO must be {choices}, got {audience!r}")
+        if config.get("RESERVATION_MINUTES", 0) < 1:
+            raise ConfigError("RESERVATION_MINUTES must be at least 1")
 
 
 _RATE_LIMIT_KEYS = (

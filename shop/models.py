@@ -13,6 +13,12 @@ from shop.catalog.models import (  # noqa: F401
     product_indications,
 )
 from shop.checkout.models import CartLine  # noqa: F401
-from shop.inventory.models import StockLot, StockMovement  # noqa: F401
+from shop.inventory.models import (  # noqa: F401
+    StockLot,
+    StockMovement,
+    StockReservation,  # noqa: F401
+)
 from shop.licensing.models import Licence, LicenceDocument  # noqa: F401
 from shop.mail.models import OutboxMessage  # noqa: F401
+from shop.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
+from shop.payments.models import StripeEvent  # noqa: F401

@@ -15,3 +15,15 @@ class CartError(ShopError):
     INVALID_QUANTITY = "invalid_quantity"
     NOT_ENOUGH_STOCK = "not_enough_stock"
     PRODUCT_INACTIVE = "product_inactive"  # a line's product left the catalogue
+
+
+class CheckoutError(ShopError):
+    """The checkout was refused as a whole; nothing was ordered or held.
+
+    A refusal by the purchase gate carries the gate's reason as its code and status 403.
+    """
+
+    EMPTY_CART = "empty_cart"
+    NOT_ENOUGH_STOCK = "not_enough_stock"
+    MIXED_CURRENCIES = "mixed_currencies"
+    NO_CURRENT_LICENCE = "no_current_licence"

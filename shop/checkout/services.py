@@ -254,3 +254,24 @@ def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
             )
         )
     return Cart(items)
+
+
+def remove_ordered(user_id: int, ordered: list[tuple[int, int]]) -> None:
+    """Take what an order bought out of its buyer's cart: ``(product_id, packs)`` pairs.
+
+    A line the buyer has since raised keeps the difference; packs added after the
+    checkout are not lost because an earlier order was paid.
+    """
+    for product_id, packs in ordered:
+        line = db.session.scalar(
+            select(CartLine)
+            .where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+            .with_for_update()
+        )
+        if line is None:
+            continue
+        if line.quantity > packs:
+            line.quantity -= packs
+        else:
+            db.session.delete(line)
+    db.session.flush()

@@ -10,3 +10,9 @@ class MovementKind(LabelledEnum):
     RELEASE = "release", "Release"
     SALE = "sale", "Sale"
     RETURN = "return", "Return"
+
+
+class ReservationState(LabelledEnum):
+    ACTIVE = "active", "Held"
+    SOLD = "sold", "Sold"
+    RELEASED = "released", "Released"

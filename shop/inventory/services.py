@@ -110,6 +110,8 @@ _lots = StockLot.__table__
 def stock_levels_statement(dialect: str) -> Select:
     """Sellable packs per product, and the expiry of the lot that goes first.
 
+    Sellable: on hand and not held for an unpaid order, in lots not yet expired.
+
     Columns (product_id, quantity, earliest_expiry); parameters ``ids`` and
     ``today``. Built once per database kind, since every catalogue page runs it
     (see token_and_stock): on PostgreSQL the ids travel as one array, so the
@@ -120,9 +122,10 @@ def stock_levels_statement(dialect: str) -> Select:
         wanted = _lots.c.product_id == any_(bindparam("ids", type_=ARRAY(Integer)))
     else:
         wanted = _lots.c.product_id.in_(bindparam("ids", expanding=True))
+    free = _lots.c.quantity_on_hand - _lots.c.quantity_reserved
     return (
-        select(_lots.c.product_id, func.sum(_lots.c.quantity_on_hand), func.min(_lots.c.expires_on))
-        .where(wanted, _lots.c.expires_on > bindparam("today"), _lots.c.quantity_on_hand > 0)
+        select(_lots.c.product_id, func.sum(free), func.min(_lots.c.expires_on))
+        .where(wanted, _lots.c.expires_on > bindparam("today"), free > 0)
         .group_by(_lots.c.product_id)
     )
 
@@ -130,7 +133,7 @@ def stock_levels_statement(dialect: str) -> Select:
 def availability_for(
     product_ids: Iterable[int], *, on: date | None = None
 ) -> dict[int, StockLevel]:
-    """Sellable packs per product (lots not yet expired), in one statement.
+    """Sellable packs per product (lots not yet expired, less what orders hold), in one statement.
 
     Products with nothing sellable are present with quantity 0.
     """

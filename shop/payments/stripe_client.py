@@ -141,3 +141,8 @@ def construct_event(payload: bytes, signature_header: str | None) -> stripe.Even
         raise PaymentError(
             PaymentError.INVALID_SIGNATURE, "The event's signature is not valid."
         ) from exc
+
+
+def retrieve_charge(charge_id: str) -> stripe.Charge:
+    with _translated_errors():
+        return stripe_client().v1.charges.retrieve(charge_id)

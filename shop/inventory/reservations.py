@@ -1,0 +1,240 @@
+"""Holding stock for orders, lot by lot, and turning what is held into sales or back.
+
+Every function here locks the lots it changes with ``SELECT ... FOR UPDATE`` in
+primary-key order, so concurrent checkouts, payments and expiries never deadlock
+and never promise the same pack twice; the database's own constraints
+(``quantity_reserved <= quantity_on_hand``, ``quantity_on_hand >= 0``) hold even
+where locks are not available (SQLite serialises writers instead). Each change
+writes its ledger line, with who made it and for which order. Services flush and
+never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from shop.database import utcnow
+from shop.extensions import db
+from shop.inventory.enums import MovementKind, ReservationState
+from shop.inventory.models import StockLot, StockMovement, StockReservation
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """``quantity`` packs of ``product_id``, for the order line ``order_line_id``."""
+
+    product_id: int
+    order_line_id: int
+    quantity: int
+    name: str = ""  # for the shortage message
+
+
+@dataclass(frozen=True)
+class Shortage:
+    product_id: int
+    name: str
+    wanted: int
+    available: int
+
+    @property
+    def message(self) -> str:
+        if not self.available:
+            return f"{self.name} is out of stock."
+        return (
+            f"Only {self.available} packs of {self.name} are in stock; you asked for {self.wanted}."
+        )
+
+
+class NotEnoughStock(Exception):
+    """At least one line is short; nothing was reserved."""
+
+    def __init__(self, shortages: list[Shortage]) -> None:
+        super().__init__("; ".join(shortage.message for shortage in shortages))
+        self.shortages = shortages
+
+
+def _lock_lots(lot_ids: Iterable[int]) -> dict[int, StockLot]:
+    ids = sorted(set(lot_ids))
+    if not ids:
+        return {}
+    # populate_existing: a lot already in the session takes the locked row's figures,
+    # not the ones it was loaded with before another transaction changed them.
+    lots = db.session.scalars(
+        select(StockLot)
+        .where(StockLot.id.in_(ids))
+        .order_by(StockLot.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {lot.id: lot for lot in lots}
+
+
+def _movement(
+    lot: StockLot,
+    kind: MovementKind,
+    *,
+    quantity: int = 0,
+    reserved: int = 0,
+    order_id: int | None,
+    actor_id: int | None,
+    note: str = "",
+) -> None:
+    lot.quantity_on_hand += quantity
+    lot.quantity_reserved += reserved
+    db.session.add(
+        StockMovement(
+            lot=lot,
+            kind=kind,
+            quantity=quantity,
+            on_hand_after=lot.quantity_on_hand,
+            reserved=reserved,
+            reserved_after=lot.quantity_reserved,
+            order_id=order_id,
+            actor_id=actor_id,
+            note=note,
+        )
+    )
+
+
+def reserve(
+    wanted: Sequence[Wanted],
+    *,
+    order_id: int,
+    expires_at: datetime,
+    today: date,
+    actor_id: int | None,
+) -> list[StockReservation]:
+    """Hold every wanted quantity, first-expiry-first-out, or nothing at all.
+
+    The lots of all the products wanted are locked at once, in primary-key order.
+    Only lots that have not expired by ``today`` are taken. Raises
+    ``NotEnoughStock`` naming every short line; the caller rolls back.
+    """
+    product_ids = sorted({item.product_id for item in wanted})
+    candidates = db.session.scalars(
+        select(StockLot)
+        .where(
+            StockLot.product_id.in_(product_ids),
+            StockLot.expires_on > today,
+            StockLot.quantity_on_hand > StockLot.quantity_reserved,
+        )
+        .order_by(StockLot.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    by_product: dict[int, list[StockLot]] = {}
+    for lot in sorted(candidates, key=lambda lot: (lot.expires_on, lot.id)):
+        by_product.setdefault(lot.product_id, []).append(lot)
+
+    free = {lot.id: lot.quantity_free for lot in candidates}
+    plan: list[tuple[Wanted, StockLot, int]] = []
+    shortages: list[Shortage] = []
+    for item in wanted:
+        lots = by_product.get(item.product_id, [])
+        left = item.quantity
+        taken: list[tuple[Wanted, StockLot, int]] = []
+        for lot in lots:
+            if left == 0:
+                break
+            take = min(left, free[lot.id])
+            if take > 0:
+                taken.append((item, lot, take))
+                free[lot.id] -= take
+                left -= take
+        if left:
+            available = item.quantity - left
+            shortages.append(Shortage(item.product_id, item.name, item.quantity, available))
+        plan.extend(taken)
+    if shortages:
+        raise NotEnoughStock(shortages)
+
+    reservations = []
+    for item, lot, quantity in plan:
+        _movement(
+            lot,
+            MovementKind.RESERVATION,
+            reserved=quantity,
+            order_id=order_id,
+            actor_id=actor_id,
+        )
+        reservation = StockReservation(
+            order_id=order_id,
+            order_line_id=item.order_line_id,
+            lot=lot,
+            quantity=quantity,
+            expires_at=expires_at,
+        )
+        db.session.add(reservation)
+        reservations.append(reservation)
+    db.session.flush()
+    return reservations
+
+
+def _active(order_id: int) -> list[StockReservation]:
+    return list(
+        db.session.scalars(
+            select(StockReservation)
+            .where(
+                StockReservation.order_id == order_id,
+                StockReservation.state == ReservationState.ACTIVE,
+            )
+            .order_by(StockReservation.lot_id, StockReservation.id)
+            .with_for_update()
+        )
+    )
+
+
+def _close(
+    order_id: int,
+    state: ReservationState,
+    kind: MovementKind,
+    *,
+    actor_id: int | None,
+    note: str,
+    now: datetime | None,
+) -> list[StockReservation]:
+    reservations = _active(order_id)
+    lots = _lock_lots(reservation.lot_id for reservation in reservations)
+    for reservation in reservations:
+        lot = lots[reservation.lot_id]
+        sold = -reservation.quantity if kind == MovementKind.SALE else 0
+        _movement(
+            lot,
+            kind,
+            quantity=sold,
+            reserved=-reservation.quantity,
+            order_id=order_id,
+            actor_id=actor_id,
+            note=note,
+        )
+        reservation.state = state
+        reservation.closed_at = now or utcnow()
+    db.session.flush()
+    return reservations
+
+
+def sell_reserved(
+    order_id: int, *, actor_id: int | None = None, note: str = "", now: datetime | None = None
+) -> list[StockReservation]:
+    """The order is paid: what it holds leaves the shelves (a sale per lot)."""
+    return _close(
+        order_id, ReservationState.SOLD, MovementKind.SALE, actor_id=actor_id, note=note, now=now
+    )
+
+
+def release_reserved(
+    order_id: int, *, actor_id: int | None = None, note: str = "", now: datetime | None = None
+) -> list[StockReservation]:
+    """The order will not be paid: what it holds is free again (a release per lot)."""
+    return _close(
+        order_id,
+        ReservationState.RELEASED,
+        MovementKind.RELEASE,
+        actor_id=actor_id,
+        note=note,
+        now=now,
+    )

@@ -1,0 +1,193 @@
+"""What Stripe says about an order's payment, applied to the order.
+
+Three ways in, one set of transitions (``shop.orders.services``):
+- ``handle_event``: a verified webhook event, processed once per event id (a
+  ``StripeEvent`` row inserted in the same transaction as the effects);
+- ``refresh_from_stripe``: the page the buyer returns to, and reconciliation,
+  ask Stripe for the PaymentIntent itself; a redirect alone proves nothing;
+- ``start_payment``: the payment page creates the order's one PaymentIntent.
+Every transition is idempotent with the others, so an event that arrives twice,
+late, or after the return page has done the work changes nothing twice.
+
+Functions flush and never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from shop.checkout.services import remove_ordered
+from shop.extensions import db
+from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
+from shop.orders.models import Order
+from shop.orders.services import (
+    PaymentFacts,
+    lock_order,
+    mark_paid,
+    order_by_payment_intent,
+    record,
+    record_payment_failure,
+    record_refund,
+)
+from shop.payments.models import StripeEvent
+from shop.payments.stripe_client import (
+    create_payment_intent,
+    retrieve_charge,
+    retrieve_payment_intent,
+)
+
+HANDLED_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
+
+
+def _plain(obj: Any) -> dict:
+    """A StripeObject (or a dict) as a plain dict: stripe-python 16's objects have no .get()."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def payment_idempotency_key(order: Order) -> str:
+    return f"order-{order.id}-{order.number}-payment-intent"
+
+
+def start_payment(order: Order) -> str:
+    """The client secret of the order's PaymentIntent, created on first call.
+
+    The order is locked while this runs, so two tabs opening the payment page get the
+    same intent; the idempotency key derived from the order makes a retry after a
+    lost answer return the same intent from Stripe too.
+    """
+    order = lock_order(order.id)
+    if order.payment_intent_id:
+        intent = _plain(retrieve_payment_intent(order.payment_intent_id))
+        return intent["client_secret"]
+    intent = _plain(
+        create_payment_intent(
+            amount_cents=order.total_cents,
+            currency=order.currency,
+            order_id=order.id,
+            idempotency_key=payment_idempotency_key(order),
+        )
+    )
+    order.payment_intent_id = intent["id"]
+    order.payment_state = PaymentState.AWAITING
+    record(order, OrderEventKind.PAYMENT_STARTED, intent["id"], from_status=order.status)
+    db.session.flush()
+    return intent["client_secret"]
+
+
+def _refunded_cents(intent: dict) -> int:
+    """What has been refunded of a PaymentIntent, asking for its charge where needed."""
+    charges = (intent.get("charges") or {}).get("data") or []
+    if charges:
+        return sum(int(charge.get("amount_refunded") or 0) for charge in charges)
+    latest = intent.get("latest_charge")
+    if isinstance(latest, dict):
+        return int(latest.get("amount_refunded") or 0)
+    if latest:
+        return int(_plain(retrieve_charge(latest)).get("amount_refunded") or 0)
+    return 0
+
+
+def facts_from_intent(intent: dict, source: str, *, refunded_cents: int = 0) -> PaymentFacts:
+    error = intent.get("last_payment_error") or {}
+    return PaymentFacts(
+        payment_intent_id=intent["id"],
+        status=intent.get("status") or "",
+        amount_cents=int(intent.get("amount") or 0),
+        currency=intent.get("currency") or "",
+        amount_refunded_cents=refunded_cents,
+        failure_message=error.get("message") or "",
+        source=source,
+    )
+
+
+def apply_intent(
+    order: Order, intent: dict, source: str, *, refunded_cents: int | None = None
+) -> str:
+    """Apply what a PaymentIntent says to its (locked) order; returns what changed."""
+    if order.payment_intent_id is None:
+        order.payment_intent_id = intent["id"]  # created, but its storing was lost
+    elif order.payment_intent_id != intent["id"]:
+        return f"ignored: {intent['id']} is not the payment of order {order.number}"
+    status = intent.get("status")
+    if status == "succeeded":
+        facts = facts_from_intent(intent, source)
+        outcome = mark_paid(order, facts)
+        if outcome == "paid":
+            remove_ordered(
+                order.user_id, [(line.product_id, line.quantity) for line in order.lines]
+            )
+        if refunded_cents is None:
+            refunded_cents = (
+                _refunded_cents(intent) if order.status != OrderStatus.PENDING_PAYMENT else 0
+            )
+        if refunded_cents:
+            outcome += "; " + record_refund(
+                order, facts_from_intent(intent, source, refunded_cents=refunded_cents)
+            )
+        return outcome
+    if status == "requires_payment_method" and intent.get("last_payment_error"):
+        return record_payment_failure(order, facts_from_intent(intent, source))
+    return f"nothing to do: payment is {status}"
+
+
+def refresh_from_stripe(order: Order, *, source: str) -> str:
+    """Ask Stripe for the order's PaymentIntent and apply it (the return page, reconciliation)."""
+    if not order.payment_intent_id:
+        return "no payment started"
+    intent = _plain(retrieve_payment_intent(order.payment_intent_id))
+    return apply_intent(lock_order(order.id), intent, source)
+
+
+def _order_for(intent_id: str, metadata: dict) -> Order | None:
+    order = order_by_payment_intent(intent_id)
+    if order is None and str(metadata.get("order_id", "")).isdigit():
+        order = db.session.get(Order, int(metadata["order_id"]))
+    return order
+
+
+def handle_event(event: Any) -> str:
+    """One verified event, processed once: returns what it did, in a few words."""
+    event = _plain(event)
+    kind = event.get("type", "")
+    if kind not in HANDLED_EVENTS:
+        return f"ignored: {kind}"
+    obj = event["data"]["object"]
+    intent_id = obj["id"] if kind.startswith("payment_intent.") else obj.get("payment_intent") or ""
+    try:
+        with db.session.begin_nested():
+            # The unique event id: a second delivery, even one running at the same
+            # moment, waits here for the first to commit and then fails.
+            seen = StripeEvent(event_id=event["id"], type=kind, object_id=obj.get("id", ""))
+            db.session.add(seen)
+            db.session.flush()
+    except IntegrityError:
+        return "duplicate: already processed"
+    order = _order_for(intent_id, obj.get("metadata") or {}) if intent_id else None
+    if order is None:
+        seen.outcome = f"ignored: no order for {intent_id or 'this object'}"
+        return seen.outcome
+    order = lock_order(order.id)
+    seen.order_id = order.id
+    source = f"webhook {event['id']}"
+    if kind == "payment_intent.succeeded":
+        outcome = apply_intent(order, obj, source, refunded_cents=0)
+    elif kind == "payment_intent.payment_failed":
+        if order.payment_intent_id not in (None, intent_id):
+            outcome = f"ignored: {intent_id} is not the payment of order {order.number}"
+        else:
+            outcome = record_payment_failure(order, facts_from_intent(obj, source))
+    else:  # charge.refunded: the charge says how much of it went back, in all
+        facts = PaymentFacts(
+            payment_intent_id=intent_id,
+            status="succeeded",
+            amount_cents=int(obj.get("amount") or 0),
+            currency=obj.get("currency") or "",
+            amount_refunded_cents=int(obj.get("amount_refunded") or 0),
+            source=source,
+        )
+        outcome = record_refund(order, facts)
+    seen.outcome = outcome
+    db.session.flush()
+    return outcome
