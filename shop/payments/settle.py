@@ -141,9 +141,11 @@ def apply_intent(
                 _refunded_cents(intent) if order.status != OrderStatus.PENDING_PAYMENT else 0
             )
         if refunded_cents:
-            outcome += ", then " + record_refund(
+            refund = record_refund(
                 order, facts_from_intent(intent, source, refunded_cents=refunded_cents)
             )
+            if refund != "refund already recorded":
+                outcome = refund if outcome == "already paid" else f"{outcome}, then {refund}"
         return outcome
     if status == "requires_payment_method" and intent.get("last_payment_error"):
         return record_payment_failure(order, facts_from_intent(intent, source))
