@@ -1,8 +1,8 @@
 """The shop's error type and the handlers that turn errors into pages or JSON.
 
 Services raise a ``ShopError`` subclass with a machine-readable code; views
-let it travel. Under ``/api`` every error is JSON
-(``{"error": {"code", "message"}}``), never an HTML page.
+let it travel. Under ``/api`` and ``/stripe`` (the webhook) every error is
+JSON (``{"error": {"code", "message"}}``), never an HTML page.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from shop.extensions import db, limiter
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# Paths that programs call: their errors are JSON too (Stripe reads the webhook's answers).
+JSON_PREFIXES = (API_PREFIX, "/stripe/")
 # Echoed values are cut to this many characters: a 100 KB slug must not make a 100 KB answer.
 ECHO_LIMIT = 40
 # A database restart or fail-over takes seconds; a client should not hammer it meanwhile.
@@ -55,7 +57,7 @@ class ShopError(Exception):
 
 
 def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(JSON_PREFIXES)
 
 
 # Codes for the HTTP errors werkzeug raises, as the API names them.

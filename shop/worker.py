@@ -21,6 +21,8 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.expiry import expire_licences
 from shop.mail.delivery import deliver_due_messages
+from shop.orders.services import expire_reservations
+from shop.payments.reconcile import reconcile_payments
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +54,22 @@ def expire_licences_job(now: datetime) -> str:
     return str(report) if report.expired or report.reminded else ""
 
 
+def expire_reservations_job(now: datetime) -> str:
+    """Cancel unpaid orders whose reservation ran out and release their stock."""
+    report = expire_reservations(now)
+    return str(report) if report.cancelled else ""
+
+
+def reconcile_payments_job(now: datetime) -> str:
+    """Compare recent orders with their PaymentIntents in Stripe and apply what was missed."""
+    return str(reconcile_payments(now))
+
+
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("deliver-mail", 5, deliver_mail),
     PeriodicJob("expire-licences", 3600, expire_licences_job),
+    PeriodicJob("expire-reservations", 60, expire_reservations_job),
+    PeriodicJob("reconcile-payments", 300, reconcile_payments_job),
 ]
 
 

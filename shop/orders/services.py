@@ -291,9 +291,9 @@ class ExpiryReport:
 
     def __str__(self) -> str:
         if not self.cancelled:
-            return "expire-reservations: nothing to expire"
+            return "nothing to expire"
         return (
-            f"expire-reservations: cancelled {len(self.cancelled)} unpaid order(s) and "
+            f"cancelled {len(self.cancelled)} unpaid order(s) and "
             f"released their stock ({', '.join(self.cancelled)})"
         )
 

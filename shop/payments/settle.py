@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.checkout.services import remove_ordered
 from shop.extensions import db
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
+from shop.orders.errors import OrderError
 from shop.orders.models import Order
 from shop.orders.services import (
     PaymentFacts,
@@ -31,12 +32,20 @@ from shop.orders.services import (
     record_payment_failure,
     record_refund,
 )
+from shop.payments.errors import PaymentError
 from shop.payments.models import StripeEvent
 from shop.payments.stripe_client import (
     create_payment_intent,
     retrieve_charge,
     retrieve_payment_intent,
 )
+
+
+class MalformedEvent(PaymentError):
+    """A correctly signed event without what its type needs: 400, nothing changed."""
+
+    MALFORMED = "malformed_event"
+
 
 HANDLED_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
 
@@ -58,6 +67,12 @@ def start_payment(order: Order) -> str:
     lost answer return the same intent from Stripe too.
     """
     order = lock_order(order.id)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise OrderError(
+            OrderError.WRONG_STATUS,
+            f"Order {order.number} is {order.status.label.lower()}: there is nothing to pay.",
+            status=409,
+        )
     if order.payment_intent_id:
         intent = _plain(retrieve_payment_intent(order.payment_intent_id))
         return intent["client_secret"]
@@ -102,6 +117,14 @@ def facts_from_intent(intent: dict, source: str, *, refunded_cents: int = 0) -> 
     )
 
 
+def _settle_success(order: Order, facts: PaymentFacts) -> str:
+    """The payment succeeded: the order is paid (unless flagged) and its cart emptied."""
+    outcome = mark_paid(order, facts)
+    if outcome == "paid":
+        remove_ordered(order.user_id, [(line.product_id, line.quantity) for line in order.lines])
+    return outcome
+
+
 def apply_intent(
     order: Order, intent: dict, source: str, *, refunded_cents: int | None = None
 ) -> str:
@@ -112,20 +135,17 @@ def apply_intent(
         return f"ignored: {intent['id']} is not the payment of order {order.number}"
     status = intent.get("status")
     if status == "succeeded":
-        facts = facts_from_intent(intent, source)
-        outcome = mark_paid(order, facts)
-        if outcome == "paid":
-            remove_ordered(
-                order.user_id, [(line.product_id, line.quantity) for line in order.lines]
-            )
+        outcome = _settle_success(order, facts_from_intent(intent, source))
         if refunded_cents is None:
             refunded_cents = (
                 _refunded_cents(intent) if order.status != OrderStatus.PENDING_PAYMENT else 0
             )
         if refunded_cents:
-            outcome += "; " + record_refund(
+            refund = record_refund(
                 order, facts_from_intent(intent, source, refunded_cents=refunded_cents)
             )
+            if refund != "refund already recorded":
+                outcome = refund if outcome == "already paid" else f"{outcome}, then {refund}"
         return outcome
     if status == "requires_payment_method" and intent.get("last_payment_error"):
         return record_payment_failure(order, facts_from_intent(intent, source))
@@ -141,53 +161,91 @@ def refresh_from_stripe(order: Order, *, source: str) -> str:
 
 
 def _order_for(intent_id: str, metadata: dict) -> Order | None:
+    if not intent_id:
+        return None
     order = order_by_payment_intent(intent_id)
     if order is None and str(metadata.get("order_id", "")).isdigit():
         order = db.session.get(Order, int(metadata["order_id"]))
     return order
 
 
+def _event_parts(event: dict) -> tuple[str, str, dict]:
+    """The event's id, type and object, or ``MalformedEvent`` naming what is missing."""
+    event_id, kind, data = event.get("id"), event.get("type"), event.get("data")
+    if not isinstance(event_id, str) or not event_id or not isinstance(kind, str):
+        raise MalformedEvent(MalformedEvent.MALFORMED, "The event has no id or no type.")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+        raise MalformedEvent(MalformedEvent.MALFORMED, f"Event {event_id} has no data.object.id.")
+    return event_id, kind, obj
+
+
+def _amount(obj: dict, name: str) -> int:
+    value = obj.get(name) or 0
+    if not isinstance(value, int) or value < 0:
+        raise MalformedEvent(
+            MalformedEvent.MALFORMED, f"The event's {name} is not a whole number of cents."
+        )
+    return value
+
+
+def _charge_refunded(order: Order, charge: dict, intent_id: str, source: str) -> str:
+    """``charge.refunded``: the charge says how much of it went back, in all so far."""
+    facts = PaymentFacts(
+        payment_intent_id=intent_id,
+        status="succeeded",
+        amount_cents=_amount(charge, "amount"),
+        currency=charge.get("currency") or "",
+        amount_refunded_cents=_amount(charge, "amount_refunded"),
+        source=source,
+    )
+    outcome = ""
+    if order.status == OrderStatus.PENDING_PAYMENT and charge.get("paid"):
+        # The refund overtook the payment's own event: a refunded charge was paid first.
+        outcome = _settle_success(order, facts)
+        if order.status == OrderStatus.PENDING_PAYMENT:  # the amount did not match
+            return outcome
+        outcome += ", then "
+    return outcome + record_refund(order, facts)
+
+
 def handle_event(event: Any) -> str:
-    """One verified event, processed once: returns what it did, in a few words."""
+    """One verified event, processed once: returns what it did, in a few words.
+
+    Raises ``MalformedEvent`` for a signed event that lacks what its type needs.
+    """
     event = _plain(event)
-    kind = event.get("type", "")
+    event_id, kind, obj = _event_parts(event)
     if kind not in HANDLED_EVENTS:
         return f"ignored: {kind}"
-    obj = event["data"]["object"]
-    intent_id = obj["id"] if kind.startswith("payment_intent.") else obj.get("payment_intent") or ""
+    intent_id = obj["id"] if kind.startswith("payment_intent.") else obj.get("payment_intent")
+    if not isinstance(intent_id, str):
+        intent_id = ""
     try:
         with db.session.begin_nested():
             # The unique event id: a second delivery, even one running at the same
             # moment, waits here for the first to commit and then fails.
-            seen = StripeEvent(event_id=event["id"], type=kind, object_id=obj.get("id", ""))
+            seen = StripeEvent(event_id=event_id, type=kind, object_id=obj["id"])
             db.session.add(seen)
             db.session.flush()
     except IntegrityError:
         return "duplicate: already processed"
-    order = _order_for(intent_id, obj.get("metadata") or {}) if intent_id else None
+    metadata = obj.get("metadata")
+    order = _order_for(intent_id, metadata if isinstance(metadata, dict) else {})
     if order is None:
-        seen.outcome = f"ignored: no order for {intent_id or 'this object'}"
+        seen.outcome = f"ignored: no order for {intent_id or obj['id']}"
         return seen.outcome
     order = lock_order(order.id)
     seen.order_id = order.id
-    source = f"webhook {event['id']}"
-    if kind == "payment_intent.succeeded":
+    source = f"webhook {event_id}"
+    if order.payment_intent_id not in (None, intent_id):
+        outcome = f"ignored: {intent_id} is not the payment of order {order.number}"
+    elif kind == "payment_intent.succeeded":
         outcome = apply_intent(order, obj, source, refunded_cents=0)
     elif kind == "payment_intent.payment_failed":
-        if order.payment_intent_id not in (None, intent_id):
-            outcome = f"ignored: {intent_id} is not the payment of order {order.number}"
-        else:
-            outcome = record_payment_failure(order, facts_from_intent(obj, source))
-    else:  # charge.refunded: the charge says how much of it went back, in all
-        facts = PaymentFacts(
-            payment_intent_id=intent_id,
-            status="succeeded",
-            amount_cents=int(obj.get("amount") or 0),
-            currency=obj.get("currency") or "",
-            amount_refunded_cents=int(obj.get("amount_refunded") or 0),
-            source=source,
-        )
-        outcome = record_refund(order, facts)
+        outcome = record_payment_failure(order, facts_from_intent(obj, source))
+    else:
+        outcome = _charge_refunded(order, obj, intent_id, source)
     seen.outcome = outcome
     db.session.flush()
     return outcome

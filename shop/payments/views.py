@@ -1,9 +1,10 @@
 """``POST /stripe/webhook``: Stripe's signed events about payments and refunds.
 
-Exempt from CSRF (Stripe signs the body instead) and answered in JSON. A body whose
-signature does not verify, or whose timestamp is stale, gets 400 and changes
-nothing; Stripe retries anything but a 2xx, so a database fault answers 503 and
-the event comes again.
+Exempt from CSRF (Stripe signs the body instead) and answered in JSON, errors
+included (``shop.errors`` treats ``/stripe/`` as a path for programs). A body
+whose signature does not verify, or whose timestamp is stale, gets 400 and
+changes nothing; Stripe retries anything but a 2xx, so a database fault answers
+503 (``shop.errors``) and the event comes again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from shop.errors import json_error
 from shop.extensions import csrf, db
 from shop.payments import bp
 from shop.payments.errors import PaymentError
-from shop.payments.settle import handle_event
+from shop.payments.settle import MalformedEvent, handle_event
 from shop.payments.stripe_client import construct_event
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,15 @@ def stripe_webhook():
     try:
         event = construct_event(payload, request.headers.get("Stripe-Signature"))
     except PaymentError as error:
+        log.warning("stripe webhook refused: %s", error.message)
         return json_error(400, error.code, error.message)
     try:
         outcome = handle_event(event)
         db.session.commit()
+    except MalformedEvent as error:
+        db.session.rollback()
+        log.warning("stripe event refused: %s", error.message)
+        return json_error(400, error.code, error.message)
     except BaseException:
         db.session.rollback()
         raise
