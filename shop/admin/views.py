@@ -35,6 +35,7 @@ from shop.licensing.services import (
     revoke_licence,
     utc_today,
 )
+from shop.orders.queries import count_flagged_orders, count_orders_to_ship, revenue_by_day
 from shop.security import content_security_policy
 
 LICENCES_PER_PAGE = 25
@@ -42,7 +43,17 @@ LICENCES_PER_PAGE = 25
 
 @bp.get("/")
 def dashboard():
-    return render_template("admin/dashboard.html", counts=count_licences_by_status())
+    revenue = revenue_by_day(utc_today())
+    return render_template(
+        "admin/dashboard.html",
+        counts=count_licences_by_status(),
+        to_ship=count_orders_to_ship(),
+        flagged=count_flagged_orders(),
+        revenue=revenue,
+        revenue_max=max((day.cents for day in revenue), default=0),
+        revenue_total=sum(day.cents for day in revenue),
+        currency=current_app.config["DEFAULT_CURRENCY"],
+    )
 
 
 @bp.get("/licences")

@@ -16,3 +16,4 @@ class ReservationState(LabelledEnum):
     ACTIVE = "active", "Held"
     SOLD = "sold", "Sold"
     RELEASED = "released", "Released"
+    RETURNED = "returned", "Returned to stock"

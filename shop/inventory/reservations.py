@@ -174,14 +174,19 @@ def reserve(
     return reservations
 
 
-def _active(order_id: int) -> list[StockReservation]:
+# What closing a reservation does to its lot, per pack: (on hand, reserved).
+_CHANGES = {
+    MovementKind.SALE: (-1, -1),  # held packs leave the shelves
+    MovementKind.RELEASE: (0, -1),  # held packs are free again
+    MovementKind.RETURN: (1, 0),  # sold packs that never left come back
+}
+
+
+def _in_state(order_id: int, state: ReservationState) -> list[StockReservation]:
     return list(
         db.session.scalars(
             select(StockReservation)
-            .where(
-                StockReservation.order_id == order_id,
-                StockReservation.state == ReservationState.ACTIVE,
-            )
+            .where(StockReservation.order_id == order_id, StockReservation.state == state)
             .order_by(StockReservation.lot_id, StockReservation.id)
             .with_for_update()
         )
@@ -196,17 +201,17 @@ def _close(
     actor_id: int | None,
     note: str,
     now: datetime | None,
+    from_state: ReservationState = ReservationState.ACTIVE,
 ) -> list[StockReservation]:
-    reservations = _active(order_id)
+    reservations = _in_state(order_id, from_state)
     lots = _lock_lots(reservation.lot_id for reservation in reservations)
+    on_hand, reserved = _CHANGES[kind]
     for reservation in reservations:
-        lot = lots[reservation.lot_id]
-        sold = -reservation.quantity if kind == MovementKind.SALE else 0
         _movement(
-            lot,
+            lots[reservation.lot_id],
             kind,
-            quantity=sold,
-            reserved=-reservation.quantity,
+            quantity=on_hand * reservation.quantity,
+            reserved=reserved * reservation.quantity,
             order_id=order_id,
             actor_id=actor_id,
             note=note,
@@ -237,4 +242,20 @@ def release_reserved(
         actor_id=actor_id,
         note=note,
         now=now,
+    )
+
+
+def return_sold(
+    order_id: int, *, actor_id: int | None, note: str = "", now: datetime | None = None
+) -> list[StockReservation]:
+    """A paid order that never left is cancelled: its packs go back to the lots they
+    came from (a return per lot), and its reservations become ``returned``."""
+    return _close(
+        order_id,
+        ReservationState.RETURNED,
+        MovementKind.RETURN,
+        actor_id=actor_id,
+        note=note,
+        now=now,
+        from_state=ReservationState.SOLD,
     )

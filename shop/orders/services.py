@@ -182,7 +182,7 @@ def mark_paid(order: Order, facts: PaymentFacts, *, now: datetime | None = None)
         to_state=order.status,
         reason=f"{format_money(facts.amount_cents, order.currency)} ({facts.source})",
     )
-    _mail_buyer(order, f"Order {order.number} is paid", "order_paid")
+    mail_buyer(order, f"Order {order.number} is paid", "order_paid")
     db.session.flush()
     return "paid"
 
@@ -239,8 +239,10 @@ def cancel_order(
     return "cancelled"
 
 
-def record_refund(order: Order, facts: PaymentFacts) -> str:
-    """Stripe says ``amount_refunded_cents`` of the payment went back, in all so far."""
+def record_refund(order: Order, facts: PaymentFacts, *, actor: User | None = None) -> str:
+    """Stripe says ``amount_refunded_cents`` of the payment went back, in all so far.
+
+    ``actor``: the administrator who asked for it, when the shop did."""
     refunded = min(facts.amount_refunded_cents, order.total_cents)
     if refunded <= order.refunded_cents:
         return "refund already recorded"
@@ -259,9 +261,10 @@ def record_refund(order: Order, facts: PaymentFacts) -> str:
         f"{format_money(added, order.currency)} refunded ({facts.source})",
         from_status=previous,
         amount_cents=added,
+        actor=actor,
     )
     record_event(
-        actor=None,
+        actor=actor,
         action="order.refund",
         subject_type="order",
         subject_id=order.id,
@@ -273,7 +276,7 @@ def record_refund(order: Order, facts: PaymentFacts) -> str:
     return "fully refunded" if full else "partly refunded"
 
 
-def _mail_buyer(order: Order, subject: str, template: str) -> None:
+def mail_buyer(order: Order, subject: str, template: str) -> None:
     queue_mail(
         order.user.email,
         subject,
@@ -330,3 +333,26 @@ def expire_reservations(
         )
         cancelled.append(order.number)
     return ExpiryReport(cancelled)
+
+
+def note_change(
+    order: Order,
+    kind: OrderEventKind,
+    message: str,
+    *,
+    previous: OrderStatus,
+    actor: User | None,
+    action: str,
+    reason: str | None = None,
+) -> None:
+    """An administrator's change to an order: in its history and in the audit trail."""
+    record(order, kind, message, from_status=previous, actor=actor)
+    record_event(
+        actor=actor,
+        action=action,
+        subject_type="order",
+        subject_id=order.id,
+        from_state=previous,
+        to_state=order.status,
+        reason=message if reason is None else reason,
+    )

@@ -1,0 +1,320 @@
+"""The back office's orders: list and filters, ship, cancel, refund, resolve, the dashboard."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.audit.models import AuditEvent
+from shop.checkout.placing import ShippingAddress, place_order
+from shop.checkout.services import add_to_cart
+from shop.database import utcnow
+from shop.extensions import db
+from shop.inventory.enums import MovementKind
+from shop.inventory.models import StockLot, StockMovement
+from shop.orders.enums import OrderStatus
+from shop.orders.models import Order
+from shop.orders.services import PAID_AFTER_CANCELLATION, PaymentFacts, cancel_order, mark_paid
+from shop.payments.stripe_client import EXTENSION_KEY, create_payment_intent
+from tests.factories import make_admin, make_product, make_professional
+from tests.functional.conftest import field_errors, mail_to
+from tests.stripe_server import card_fields, post_as_stripe_js
+
+ADDRESS = ShippingAddress(
+    "Clinique Lumière", "12 rue de la Paix", "Paris", "75002", "FR", "+33 1 42 00 00 00"
+)
+
+
+@pytest.fixture
+def shop(app):
+    product = make_product("Hydra Admin", price_cents=10000, stock=20)
+    pro = make_professional(name="Dr Ines Moreau", email="ines@clinic.example")
+    admin = make_admin(email="boss@mesopro.example")
+    db.session.commit()
+    return {"product": product, "pro": pro, "admin": admin}
+
+
+def order_of(shop, packs: int = 2, *, paid: bool = False, intent_id: str | None = None) -> Order:
+    now = utcnow()
+    add_to_cart(shop["pro"], shop["product"].id, packs, today=now.date())
+    order = place_order(shop["pro"], ADDRESS, now=now)
+    if intent_id:
+        order.payment_intent_id = intent_id
+    if paid:
+        facts = PaymentFacts(
+            intent_id or "pi_test", "succeeded", order.total_cents, "eur", source="test"
+        )
+        assert mark_paid(order, facts) == "paid"
+    db.session.commit()
+    return order
+
+
+def on_hand(product) -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.sum(StockLot.quantity_on_hand)).where(StockLot.product_id == product.id)
+    )
+
+
+def flashes(html: str) -> list[str]:
+    return [
+        " ".join(t.split())
+        for t in re.findall(r'<div class="alert alert-\w+">(.*?)</div>', html, re.S)
+    ]
+
+
+@pytest.fixture
+def as_admin(client, login, shop):
+    login(shop["admin"])
+    return client
+
+
+def act(client, csrf_token, order, action, prefix, **fields):
+    page = f"/admin/orders/{order.number}"
+    token = csrf_token(page)
+    data = {f"{prefix}-csrf_token": token, **{f"{prefix}-{k}": v for k, v in fields.items()}}
+    return client.post(f"{page}/{action}", data=data, follow_redirects=True)
+
+
+def test_the_list_filters_by_status_flag_text_and_dates(as_admin, shop):
+    paid = order_of(shop, paid=True)
+    pending = order_of(shop)
+    cancel_order(pending, reason="test")
+    flagged = order_of(shop)
+    flagged.attention = PAID_AFTER_CANCELLATION
+    db.session.commit()
+
+    def numbers(query: str) -> set[str]:
+        html = as_admin.get(f"/admin/orders{query}").get_data(as_text=True)
+        return set(re.findall(r'data-order="([^"]+)"', html))
+
+    assert numbers("") == {paid.number, pending.number, flagged.number}
+    assert numbers("?status=paid") == {paid.number}
+    assert numbers("?status=cancelled") == {pending.number}
+    assert numbers("?flagged=1") == {flagged.number}
+    assert numbers(f"?q={paid.number.lower()}") == {paid.number}
+    assert numbers("?q=INES@clinic") == {paid.number, pending.number, flagged.number}
+    assert numbers("?q=nobody@else") == set()
+    today = utcnow().date()
+    assert numbers(f"?from={today}&to={today}") == {paid.number, pending.number, flagged.number}
+    assert numbers(f"?from={today + timedelta(days=1)}") == set()
+    assert as_admin.get("/admin/orders?status=lost").status_code == 400
+    assert as_admin.get("/admin/orders?from=yesterday").status_code == 400
+
+
+def test_an_order_page_shows_its_lots_timeline_and_the_licence(as_admin, shop):
+    order = order_of(shop, paid=True)
+    html = as_admin.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    lot = db.session.scalar(select(StockLot).where(StockLot.product_id == shop["product"].id))
+    assert f'data-lot="{lot.lot_number}"' in html
+    assert re.search(r'data-kind="placed".*data-kind="paid"', html, re.S)
+    assert order.licence.licence_number in html
+    assert f'action="/admin/orders/{order.number}/ship"' in html
+    assert as_admin.get("/admin/orders/MP-0000-0000").status_code == 404
+
+
+def test_ship_marks_it_shipped_mails_the_buyer_and_is_refused_twice(as_admin, csrf_token, shop):
+    order = order_of(shop, paid=True)
+    html = act(
+        as_admin, csrf_token, order, "ship", "ship", carrier="DHL", tracking_number="JD0140"
+    ).get_data(as_text=True)
+    assert any("marked shipped" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert (order.status, order.carrier, order.tracking_number) == (
+        OrderStatus.SHIPPED,
+        "DHL",
+        "JD0140",
+    )
+    assert "JD0140" in mail_to("ines@clinic.example")[-1].body_text
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "order.ship"))
+    assert (audit.actor_id, audit.subject_id, audit.to_state) == (
+        shop["admin"].id,
+        order.id,
+        "shipped",
+    )
+    # A second administrator, on the page they opened before: refused, nothing changes.
+    again = act(as_admin, csrf_token, order, "ship", "ship", carrier="UPS", tracking_number="1Z")
+    assert any("cannot be shipped now" in text for text in flashes(again.get_data(as_text=True)))
+    db.session.refresh(order)
+    assert order.carrier == "DHL"
+
+
+def test_ship_needs_a_tracking_number_and_a_paid_order(as_admin, csrf_token, shop):
+    order = order_of(shop, paid=True)
+    page = f"/admin/orders/{order.number}"
+    response = as_admin.post(
+        f"{page}/ship",
+        data={
+            "ship-csrf_token": csrf_token(page),
+            "ship-carrier": "DHL",
+            "ship-tracking_number": "",
+        },
+    )
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True), "ship-tracking_number") == [
+        "Give the tracking number."
+    ]
+    pending = order_of(shop)
+    html = act(
+        as_admin, csrf_token, pending, "ship", "ship", carrier="DHL", tracking_number="X1"
+    ).get_data(as_text=True)
+    assert any("waiting for payment: it cannot be shipped now" in text for text in flashes(html))
+    db.session.refresh(pending)
+    assert pending.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_cancelling_an_unpaid_order_releases_its_stock(as_admin, csrf_token, shop):
+    order = order_of(shop, packs=3)
+    html = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Asked by phone").get_data(
+        as_text=True
+    )
+    assert any("held stock released" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert order.status == OrderStatus.CANCELLED
+    lot = db.session.scalar(select(StockLot).where(StockLot.product_id == shop["product"].id))
+    assert (lot.quantity_on_hand, lot.quantity_reserved) == (20, 0)
+    assert "cancelled" in mail_to("ines@clinic.example")[-1].subject
+
+
+def test_a_shipped_order_cannot_be_cancelled(as_admin, csrf_token, shop):
+    order = order_of(shop, paid=True)
+    act(as_admin, csrf_token, order, "ship", "ship", carrier="DHL", tracking_number="JD1")
+    html = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Too late").get_data(
+        as_text=True
+    )
+    assert any("cannot be cancelled now" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert order.status == OrderStatus.SHIPPED
+
+
+def test_resolving_a_flag_clears_it_with_a_note(as_admin, csrf_token, shop):
+    order = order_of(shop)
+    cancel_order(order, reason="expired")
+    order.attention = PAID_AFTER_CANCELLATION
+    db.session.commit()
+    assert "data-flagged-count>1<" in as_admin.get("/admin/").get_data(as_text=True)
+    html = act(
+        as_admin, csrf_token, order, "resolve", "resolve", note="Stock restored by hand"
+    ).get_data(as_text=True)
+    assert any("flag is resolved" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert order.attention == ""
+    again = act(as_admin, csrf_token, order, "resolve", "resolve", note="twice").get_data(
+        as_text=True
+    )
+    assert any("not flagged" in text for text in flashes(again))
+
+
+def test_the_dashboard_counts_orders_to_ship_and_draws_revenue(as_admin, shop):
+    order = order_of(shop, paid=True)
+    html = as_admin.get("/admin/").get_data(as_text=True)
+    assert "data-to-ship-count>1<" in html
+    assert html.count("<rect") == 30
+    assert "<table" in html and "revenue-table" in html
+    total = re.search(r"Revenue, last 30 days: ([^<]+)</h2>", html).group(1)
+    assert "215" in total  # 2 x 100.00 + 15.00 shipping, whatever the locale's format
+    assert order.total_cents == 21500
+
+
+# Refunds go through the local Stripe server -----------------------------------------
+
+
+@pytest.fixture
+def paying(app, local_stripe):
+    """The test app pointed at the local Stripe server for this test."""
+    saved = {key: app.config[key] for key in local_stripe.app_config}
+    app.config.update(local_stripe.app_config)
+    app.extensions.pop(EXTENSION_KEY, None)
+    yield local_stripe
+    app.config.update(saved)
+    app.extensions.pop(EXTENSION_KEY, None)
+
+
+def paid_on_stripe(shop, server, packs: int = 2) -> Order:
+    order = order_of(shop, packs=packs)
+    intent = create_payment_intent(
+        amount_cents=order.total_cents,
+        currency="EUR",
+        order_id=order.id,
+        idempotency_key=f"t-{order.id}",
+    )
+    fields = {
+        "key": "pk_test_local",
+        "client_secret": intent.client_secret,
+        **card_fields("4242424242424242"),
+    }
+    status, body = post_as_stripe_js(
+        server.api_base, f"/v1/payment_intents/{intent.id}/confirm", fields
+    )
+    assert (status, body["status"]) == (200, "succeeded")
+    order.payment_intent_id = intent.id
+    assert (
+        mark_paid(
+            order, PaymentFacts(intent.id, "succeeded", order.total_cents, "eur", source="test")
+        )
+        == "paid"
+    )
+    db.session.commit()
+    return order
+
+
+@pytest.mark.localstripe
+def test_a_partial_then_the_full_refund_through_stripe(as_admin, csrf_token, shop, paying):
+    order = paid_on_stripe(shop, paying)  # 215.00
+    html = act(
+        as_admin, csrf_token, order, "refund", "refund", amount="15.00", reason="Damaged box"
+    ).get_data(as_text=True)
+    assert any("refunded through Stripe" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert (order.status, order.refunded_cents) == (OrderStatus.PARTIALLY_REFUNDED, 1500)
+    too_much = act(
+        as_admin, csrf_token, order, "refund", "refund", amount="500", reason="x"
+    ).get_data(as_text=True)
+    assert any("is from" in text for text in flashes(too_much))
+    db.session.refresh(order)
+    assert order.refunded_cents == 1500
+    act(as_admin, csrf_token, order, "refund", "refund", amount="", reason="Returned")
+    db.session.refresh(order)
+    assert (order.status, order.refunded_cents) == (OrderStatus.REFUNDED, order.total_cents)
+    nothing = act(as_admin, csrf_token, order, "refund", "refund", amount="1", reason="x").get_data(
+        as_text=True
+    )
+    assert any(
+        "cannot be refunded now" in text or "nothing left" in text for text in flashes(nothing)
+    )
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == order.id)
+    ).all()
+    assert actions.count("order.refund") == 2
+
+
+@pytest.mark.localstripe
+def test_cancelling_a_paid_order_refunds_it_and_puts_the_packs_back(
+    as_admin, csrf_token, shop, paying
+):
+    order = paid_on_stripe(shop, paying, packs=4)
+    assert on_hand(shop["product"]) == 16
+    html = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Clinic closed").get_data(
+        as_text=True
+    )
+    assert any("refunded and its packs back in stock" in text for text in flashes(html))
+    db.session.refresh(order)
+    assert (order.status, order.refunded_cents) == (OrderStatus.CANCELLED, order.total_cents)
+    assert on_hand(shop["product"]) == 20
+    kinds = db.session.scalars(
+        select(StockMovement.kind)
+        .where(StockMovement.order_id == order.id)
+        .order_by(StockMovement.id)
+    ).all()
+    assert kinds == [MovementKind.RESERVATION, MovementKind.SALE, MovementKind.RETURN]
+
+
+def test_a_refund_is_refused_for_an_unpaid_order(as_admin, csrf_token, shop):
+    order = order_of(shop)
+    html = act(as_admin, csrf_token, order, "refund", "refund", amount="1", reason="x").get_data(
+        as_text=True
+    )
+    assert any("cannot be refunded now" in text for text in flashes(html))
