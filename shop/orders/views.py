@@ -19,10 +19,10 @@ from shop.orders.enums import OrderStatus
 from shop.orders.errors import OrderError
 from shop.orders.models import Order
 from shop.orders.services import cancel_order, find_order_for_viewer, lock_order, orders_of
-from shop.payments.errors import PaymentError
 
 # The module, not its names: payments imports checkout, whose import brings this one in.
 from shop.payments import settle
+from shop.payments.errors import PaymentError
 from shop.security import content_security_policy
 from shop.templating import format_money
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-from flask import Flask
-
 from shop.catalog.models import Product
 from shop.checkout.placing import ShippingAddress, place_order
 from shop.checkout.services import add_to_cart
@@ -15,8 +12,8 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.services import availability_for, today
 from shop.orders.models import Order
-from shop.orders.services import PaymentFacts, mark_paid
-from shop.payments.stripe_client import EXTENSION_KEY
+from shop.orders.services import lock_order
+from shop.payments.settle import apply_intent
 
 ADDRESS = {
     "clinic_name": "Clinique Lumière",
@@ -50,30 +47,17 @@ def place(user, address: dict | None = None) -> Order:
 
 
 def pay(order: Order) -> Order:
-    """Paid, as a verified Stripe event would have it (the transitions are tested elsewhere)."""
-    facts = PaymentFacts(
-        payment_intent_id=f"pi_test_{order.id}",
-        status="succeeded",
-        amount_cents=order.total_cents,
-        currency=order.currency.lower(),
-        source="test",
-    )
-    order.payment_intent_id = facts.payment_intent_id
-    mark_paid(order, facts)
+    """Paid, as a verified Stripe event about its PaymentIntent would have it."""
+    intent = {
+        "id": f"pi_test_{order.id}",
+        "status": "succeeded",
+        "amount": order.total_cents,
+        "currency": order.currency.lower(),
+    }
+    apply_intent(lock_order(order.id), intent, "test", refunded_cents=0)
     db.session.commit()
     return order
 
 
 def available(product: Product) -> int:
     return availability_for([product.id], on=today())[product.id].quantity
-
-
-@pytest.fixture
-def pays_on_local_stripe(app: Flask, local_stripe, monkeypatch):
-    """The session's app pays on the local Stripe server for this test."""
-    for name, value in local_stripe.app_config.items():
-        monkeypatch.setitem(app.config, name, value)
-    # The Stripe client is built once per app, with the API base of its first use.
-    monkeypatch.delitem(app.extensions, EXTENSION_KEY, raising=False)
-    yield local_stripe
-    app.extensions.pop(EXTENSION_KEY, None)
