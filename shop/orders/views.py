@@ -95,6 +95,9 @@ def payment_return(number: str):
     """Where Stripe.js sends the buyer: ask Stripe itself, since a redirect proves nothing."""
     order = _buyers(number)
     back = redirect(url_for("orders.detail", number=order.number), 303)
+    if not order.is_pending:  # settled already (or cancelled): Stripe has nothing to add here
+        flash(f"Order {order.number} is {order.status.label.lower()}.", "info")
+        return back
     try:
         settle.refresh_from_stripe(order, source="return page")
     except PaymentError as error:
