@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
@@ -71,6 +72,28 @@ def cart_totals(cart: Cart) -> Totals | None:
         return None
     currency, subtotal = subtotals[0]
     return Totals(currency, subtotal, shipping_for(subtotal))
+
+
+def last_shipping_address(user: User) -> ShippingAddress | None:
+    """Where the user's newest order went: the checkout form starts from it."""
+    order = db.session.scalar(
+        select(Order)
+        .where(Order.user_id == user.id)
+        .order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(1)
+    )
+    if order is None:
+        return None
+    return ShippingAddress(
+        clinic_name=order.clinic_name,
+        address_line1=order.address_line1,
+        address_line2=order.address_line2,
+        city=order.city,
+        region=order.region,
+        postal_code=order.postal_code,
+        country=order.country,
+        phone=order.phone,
+    )
 
 
 def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order:

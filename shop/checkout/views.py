@@ -7,23 +7,27 @@ the view runs); a refused change flashes its reason and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from shop.checkout import bp
-from shop.checkout.errors import CartError
-from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm
+from shop.checkout.errors import CartError, CheckoutError
+from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm, CheckoutForm
+from shop.checkout.placing import Totals, cart_totals, last_shipping_address, place_order
 from shop.checkout.services import (
     MAX_LINE_QUANTITY,
+    Cart,
     add_to_cart,
     change_quantity,
     get_cart,
     remove_from_cart,
 )
 from shop.checkout.visitor import current_cart_count, remember_cart_count
+from shop.database import utcnow
 from shop.extensions import db
-from shop.licensing.gate import buyer_verdict, sees_prices, today_at
+from shop.licensing.gate import BuyerStanding, buyer_verdict, sees_prices, today_at
 from shop.licensing.visitor import current_standing
 
 
@@ -56,20 +60,78 @@ def _change(change: Callable[[], str], back: str):
     return redirect(back, 303)
 
 
-@bp.get("/cart")
-@login_required
-def cart():
+def _current_cart() -> tuple[BuyerStanding, Cart]:
     standing = current_standing()
     contents = get_cart(current_user, standing, today=today_at())
     remember_cart_count(contents.count)  # the header needs no query of its own
+    return standing, contents
+
+
+def _can_check_out(standing: BuyerStanding, contents: Cart, totals: Totals | None) -> bool:
+    """Every line can be bought now, in one currency."""
+    return bool(standing.verified and contents.items and not contents.problems and totals)
+
+
+def _to_free_shipping(totals: Totals | None) -> int:
+    """Cents more that would make shipping free; 0 when it is free or never is."""
+    threshold = current_app.config["FREE_SHIPPING_FROM_CENTS"]
+    if totals is None or totals.free_shipping or not threshold:
+        return 0
+    return threshold - totals.subtotal_cents
+
+
+@bp.get("/cart")
+@login_required
+def cart():
+    standing, contents = _current_cart()
+    totals = cart_totals(contents)
     return render_template(
         "checkout/cart.html",
         cart=contents,
+        totals=totals,
+        to_free_shipping=_to_free_shipping(totals),
+        can_check_out=_can_check_out(standing, contents, totals),
         standing=standing,
         cart_gate=buyer_verdict(standing),
         sees_prices=sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
         max_quantity=MAX_LINE_QUANTITY,
     )
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout():
+    """The shipping address and the order's summary; placing it holds the stock."""
+    standing, contents = _current_cart()
+    if not contents.items:
+        flash("Your cart is empty: add products before checking out.", "error")
+        return redirect(url_for("checkout.cart"), 303)
+    last = last_shipping_address(current_user) if request.method == "GET" else None
+    form = CheckoutForm(data=asdict(last) if last else None)
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            order = place_order(current_user, form.address(), now=utcnow())
+        except CheckoutError as error:
+            db.session.rollback()
+            refusal = error
+            # What the refusal is about may have changed since the page was read.
+            standing, contents = _current_cart()
+        else:
+            db.session.commit()
+            return redirect(url_for("orders.pay", number=order.number), 303)
+    totals = cart_totals(contents)
+    blocked = [item for item in contents.items if not item.verdict.allowed]
+    return render_template(
+        "checkout/checkout.html",
+        form=form,
+        cart=contents,
+        totals=totals,
+        refusal=refusal,
+        # The gate speaks for the buyer first: a licence that ran out stops everything.
+        gate=blocked[0].verdict if blocked else None,
+        can_check_out=_can_check_out(standing, contents, totals),
+    ), (refusal.status if refusal is not None else 200)
 
 
 @bp.post("/cart/add")

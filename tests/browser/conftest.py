@@ -15,12 +15,20 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from shop.accounts.services import find_user_by_email
+from shop.catalog.models import Product
+from shop.checkout.placing import ShippingAddress, place_order
+from shop.checkout.services import add_to_cart
+from shop.database import utcnow
 from shop.demo import seed_demo
-from shop.demo_accounts import seed_demo_accounts
+from shop.demo_accounts import DEMO_PROFESSIONAL, seed_demo_accounts
 from shop.extensions import db
+from shop.licensing.gate import today_at
+from shop.orders.services import lock_order
+from shop.payments.settle import apply_intent
 from tests import dbs
 from tests.browser.axe import PageAudit
 from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, wanted_path
@@ -46,15 +54,48 @@ class LiveShop:
     url: str
 
 
+# A paid order of the demo professional's, so that the order's pages have one to show.
+DEMO_ORDER_NUMBER = "MP-PA1D-0001"
+DEMO_ORDER_PRODUCT = "dermavera-clarity-tx"
+
+
+def add_paid_demo_order() -> None:
+    professional = find_user_by_email(DEMO_PROFESSIONAL.email)
+    product = db.session.scalar(select(Product).where(Product.slug == DEMO_ORDER_PRODUCT))
+    add_to_cart(professional, product.id, 1, today=today_at())
+    order = place_order(
+        professional,
+        ShippingAddress(
+            clinic_name="Demo Aesthetic Clinic",
+            address_line1="1 Merrion Square",
+            city="Dublin",
+            postal_code="D02 XY45",
+            country="IE",
+            phone="+353 1 234 5678",
+        ),
+        now=utcnow(),
+    )
+    order.number = DEMO_ORDER_NUMBER
+    intent = {
+        "id": "pi_demo_paid",
+        "status": "succeeded",
+        "amount": order.total_cents,
+        "currency": order.currency.lower(),
+    }
+    apply_intent(lock_order(order.id), intent, "demo", refunded_cents=0)
+
+
 @pytest.fixture(scope="session")
-def live_shop(tmp_path_factory) -> Iterator[LiveShop]:
-    """The demo shop served on a free loopback port, on the run's database backend."""
+def live_shop(tmp_path_factory, local_stripe_server) -> Iterator[LiveShop]:
+    """The demo shop served on a free loopback port, on the run's database backend, paying
+    on the local Stripe server."""
     with dbs.test_database(tmp_path_factory.mktemp("live"), prefix="shop_live") as url:
-        app = make_app(url)
+        app = make_app(url, **local_stripe_server.app_config)
         with app.app_context():
             upgrade()
             seed_demo()
             seed_demo_accounts()  # seed-demo adds them in development only
+            add_paid_demo_order()
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         # Links in mail must open this server.

@@ -20,6 +20,7 @@ from flask import Flask, url_for
 
 from shop.catalog import demo_data
 from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
+from tests.browser.conftest import DEMO_ORDER_NUMBER
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
@@ -38,6 +39,12 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     # Links from mail: a made-up token shows the page that explains a broken link.
     "accounts.confirm_email": {"token": "not-a-real-link"},
     "accounts.reset_password": {"token": "not-a-real-link"},
+    # The demo professional's paid order (tests/browser/conftest.py): the payment pages
+    # send a paid order on to its page.
+    **{
+        f"orders.{endpoint}": {"number": DEMO_ORDER_NUMBER}
+        for endpoint in ("detail", "pay", "payment_return", "receipt")
+    },
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
@@ -62,9 +69,15 @@ STATUS: dict[str, int] = {
 VISITORS = {"anonymous": None, "professional": DEMO_PROFESSIONAL, "administrator": DEMO_ADMIN}
 
 
+# Pages of the demo professional's order that only its buyer opens; others get 404.
+BUYERS_ONLY = {"orders.pay", "orders.payment_return"}
+
+
 def expected_status(endpoint: str, visitor: str) -> int:
     if endpoint.startswith("admin.") and visitor == "professional":
         return 404  # the back office does not exist for anyone but administrators
+    if endpoint in BUYERS_ONLY and visitor == "administrator":
+        return 404
     return STATUS.get(endpoint, 200)
 
 

@@ -6,10 +6,12 @@ import re
 from html import unescape
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
+from shop.payments.stripe_client import EXTENSION_KEY
 
 
 @pytest.fixture
@@ -52,3 +54,14 @@ def field_errors(html: str, field_id: str) -> list[str]:
     ends = [i for i in (html.find('class="mb-3', start), html.find("</form>", start)) if i != -1]
     block = html[start : min(ends)]
     return [unescape(line) for line in re.findall(r'class="invalid-feedback[^"]*">([^<]*)<', block)]
+
+
+@pytest.fixture
+def pays_on_local_stripe(app: Flask, local_stripe, monkeypatch):
+    """The session's app pays on the local Stripe server for this test."""
+    for name, value in local_stripe.app_config.items():
+        monkeypatch.setitem(app.config, name, value)
+    # The Stripe client is built once per app, with the API base of its first use.
+    monkeypatch.delitem(app.extensions, EXTENSION_KEY, raising=False)
+    yield local_stripe
+    app.extensions.pop(EXTENSION_KEY, None)
