@@ -45,6 +45,7 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         f"orders.{endpoint}": {"number": DEMO_ORDER_NUMBER}
         for endpoint in ("detail", "pay", "payment_return", "receipt")
     },
+    "admin.order_detail": {"number": DEMO_ORDER_NUMBER},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
