@@ -123,6 +123,8 @@ def test_a_users_page_shows_their_account_licences_and_no_decision_yet(client, a
     assert f'action="/admin/users/{user.id}/promote"' in html
     assert "/reactivate" not in html and "/demote" not in html
     assert "No decision about this account yet." in html
+    assert f'href="/admin/audit?subject_type=user&subject_id={user.id}"' in html
+    assert f'href="/admin/audit?actor={user.id}"' in html
     assert client.get("/admin/users/999999").status_code == 404
 
 
