@@ -1,10 +1,12 @@
 """Administrators' decisions about accounts: deactivate, reactivate, promote, demote.
 
-Each decision locks the user's row, checks that the account is still in the state
-the administrator saw, changes it, and appends an audit event, all in the caller's
-transaction (flushes, never commits). Two administrators deciding about one
-account at once are served one after the other: the second finds the state
-changed and is refused with a message.
+Each decision locks the acting administrator's row and the user's (primary-key
+order), checks that the actor is still an administrator and that the account is
+still in the state the administrator saw, changes it, and appends an audit event,
+all in the caller's transaction (flushes, never commits). Two administrators
+deciding about one account at once are served one after the other: the second
+finds the state changed and is refused with a message. Nobody may deactivate or
+demote themselves, so the shop always keeps the administrator who acts.
 """
 
 from __future__ import annotations
