@@ -15,6 +15,12 @@ class AccountError(ShopError):
     WRONG_PASSWORD = "wrong_password"
     BAD_CREDENTIALS = "bad_credentials"
     ACCOUNT_DISABLED = "account_disabled"
+    # An administrator's decision about an account (shop.accounts.administration).
+    NOT_FOUND = "user_not_found"
+    REASON_REQUIRED = "reason_required"
+    OWN_ACCOUNT = "own_account"
+    NOT_ADMINISTRATOR = "not_administrator"
+    STATE_CHANGED = "state_changed"
 
     def __init__(
         self,

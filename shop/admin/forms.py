@@ -89,3 +89,53 @@ class OrderResolveForm(FlaskForm):
         render_kw={"rows": 2},
     )
     submit = SubmitField("Mark resolved")
+
+
+# Users: each form has its own prefix, since one page may show several of them.
+
+AUDIT_HELP = "Kept in the audit trail with your name and the time."
+
+
+def _account_reason(required: bool) -> TextAreaField:
+    validators = [Length(max=2000)]
+    if required:
+        validators.insert(0, DataRequired("Give the reason: the audit trail keeps it."))
+    return TextAreaField(
+        "Reason" if required else "Reason (optional)",
+        validators=validators,
+        description=AUDIT_HELP,
+        render_kw={"rows": 2},
+    )
+
+
+class _UserDecisionForm(FlaskForm):
+    """One of several forms on a user's page: its fields' names and ids carry its prefix."""
+
+    form_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix=self.form_prefix, **kwargs)
+
+
+class UserDeactivateForm(_UserDecisionForm):
+    form_prefix = "deactivate"
+    reason = _account_reason(required=True)
+    submit = SubmitField("Deactivate the account")
+
+
+class UserReactivateForm(_UserDecisionForm):
+    form_prefix = "reactivate"
+    reason = _account_reason(required=False)
+    submit = SubmitField("Reactivate the account")
+
+
+class UserPromoteForm(_UserDecisionForm):
+    form_prefix = "promote"
+    reason = _account_reason(required=False)
+    submit = SubmitField("Make an administrator")
+
+
+class UserDemoteForm(_UserDecisionForm):
+    form_prefix = "demote"
+    reason = _account_reason(required=True)
+    submit = SubmitField("Make a customer")

@@ -36,6 +36,8 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     "licensing.download_document": {"licence_id": "1"},
     "admin.licence_detail": {"licence_id": "1"},
     "admin.licence_document_preview": {"licence_id": "1"},
+    # The demo professional (seeded after the administrator): a page with its decision forms.
+    "admin.user_detail": {"user_id": "2"},
     # Links from mail: a made-up token shows the page that explains a broken link.
     "accounts.confirm_email": {"token": "not-a-real-link"},
     "accounts.reset_password": {"token": "not-a-real-link"},

@@ -12,6 +12,15 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.mail.models import OutboxMessage
 from shop.payments.stripe_client import EXTENSION_KEY
+from tests.factories import make_admin
+
+
+@pytest.fixture
+def admin(login):
+    """An administrator, Dr Admin, logged in on the test client."""
+    user = make_admin(name="Dr Admin")
+    login(user)
+    return user
 
 
 @pytest.fixture

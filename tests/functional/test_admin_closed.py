@@ -21,6 +21,13 @@ KNOWN_ENDPOINTS = {
     "admin.licence_approve",
     "admin.licence_reject",
     "admin.licence_revoke",
+    "admin.user_list",
+    "admin.user_detail",
+    "admin.user_deactivate",
+    "admin.user_reactivate",
+    "admin.user_promote",
+    "admin.user_demote",
+    "admin.audit_list",
 }
 
 

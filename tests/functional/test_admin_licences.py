@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from shop.audit.models import AuditEvent
@@ -14,17 +13,10 @@ from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence
 from shop.mail.models import OutboxMessage
-from tests.factories import make_admin, make_licence, make_user
+from tests.factories import make_licence, make_user
 
 PENDING = LicenceStatus.PENDING
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-
-
-@pytest.fixture
-def admin(login):
-    user = make_admin(name="Dr Admin")
-    login(user)
-    return user
 
 
 def text(response) -> str:
