@@ -20,7 +20,9 @@ production configuration:
    what is on hand, packs sold beyond what was received, and orders placed beyond
    the packs there were. It must be 0: the bench exits 1 otherwise.
 
-Nothing is asserted on time; the figures are printed in a table.
+Nothing is asserted on time; the figures are printed in a table, with the SQL
+statements each checkout and each event cost (BEGIN and COMMIT not counted): on a
+shared machine the rates move with the neighbours' load, the statement counts do not.
 
     python -m bench.checkout [--products 100] [--buyers 8] [--iterations 25]
                              [--contention-rounds 3] [--contention-buyers 24]
@@ -33,6 +35,7 @@ postgresql://postgres@127.0.0.1:5432/postgres, an account that may create databa
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -45,7 +48,7 @@ from datetime import timedelta
 import stripe
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import case, func, select
+from sqlalchemy import case, event, func, select
 
 from shop import create_app
 from shop.accounts.models import User
@@ -90,19 +93,29 @@ class Phase:
     name: str
     count: int
     seconds: float
+    statements: int  # SQL statements sent, BEGIN and COMMIT not counted
     failures: list[str] = field(default_factory=list)
 
     @property
     def per_second(self) -> float:
         return self.count / self.seconds if self.seconds else 0.0
 
+    @property
+    def statements_each(self) -> float:
+        return self.statements / self.count if self.count else 0.0
 
-def at_once(app: Flask, jobs: list) -> tuple[list, float]:
+
+def at_once(app: Flask, jobs: list) -> tuple[list, float, int]:
     """Run the jobs in threads of their own (each its app context and connection),
-    released together at a barrier; what each returned or raised, and the seconds
-    from the release until the last one finished."""
+    released together at a barrier; what each returned or raised, the seconds from
+    the release until the last one finished, and the SQL statements they sent (a
+    figure the load of a shared machine does not change)."""
     barrier = threading.Barrier(len(jobs) + 1)
     outcomes: list = [None] * len(jobs)
+    statements = itertools.count()
+
+    def count(*_args):
+        next(statements)
 
     def run(index, job):
         with app.app_context():
@@ -115,6 +128,9 @@ def at_once(app: Flask, jobs: list) -> tuple[list, float]:
             finally:
                 db.session.remove()
 
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
         thread.start()
@@ -122,7 +138,9 @@ def at_once(app: Flask, jobs: list) -> tuple[list, float]:
     started = time.perf_counter()
     for thread in threads:
         thread.join()
-    return outcomes, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    event.remove(engine, "before_cursor_execute", count)
+    return outcomes, seconds, next(statements)
 
 
 def make_buyers(count: int, tag: str) -> list[int]:
@@ -177,10 +195,11 @@ def checkout_phase(app: Flask, products: list[int], buyers: list[int], iteration
             placed.append(buy(user_id, [(product_id, rng.randint(1, 2)) for product_id in basket]))
         return placed
 
-    outcomes, seconds = at_once(app, [lambda u=u: buyer_loop(u) for u in buyers])
+    outcomes, seconds, statements = at_once(app, [lambda u=u: buyer_loop(u) for u in buyers])
     failures = [repr(outcome) for outcome in outcomes if isinstance(outcome, Exception)]
     placed = sum((outcome for outcome in outcomes if isinstance(outcome, list)), [])
-    return Phase(f"checkouts ({len(buyers)} buyers at once)", len(placed), seconds, failures)
+    name = f"checkouts ({len(buyers)} buyers at once)"
+    return Phase(name, len(placed), seconds, statements, failures)
 
 
 def signed_event(app: Flask, order: Order) -> tuple[str, str]:
@@ -221,7 +240,7 @@ def awaiting_payment() -> list[Order]:
     return list(orders)
 
 
-def deliver(app: Flask, events: list[tuple[str, str]], senders: int) -> tuple[list, float]:
+def deliver(app: Flask, events: list[tuple[str, str]], senders: int) -> tuple[list, float, int]:
     """Post the events to the webhook, ``senders`` at a time; the outcomes it answered."""
 
     def sender(share):
@@ -238,19 +257,20 @@ def deliver(app: Flask, events: list[tuple[str, str]], senders: int) -> tuple[li
         return outcomes
 
     shares = [events[i::senders] for i in range(senders)]
-    outcomes, seconds = at_once(app, [lambda s=s: sender(s) for s in shares if s])
+    outcomes, seconds, statements = at_once(app, [lambda s=s: sender(s) for s in shares if s])
     answered = []
     for outcome in outcomes:
         answered.extend(outcome if isinstance(outcome, list) else [repr(outcome)])
-    return answered, seconds
+    return answered, seconds, statements
 
 
 def webhook_phase(app: Flask, senders: int) -> Phase:
     with app.app_context():
         events = [signed_event(app, order) for order in awaiting_payment()]
-    outcomes, seconds = deliver(app, events, senders)
+    outcomes, seconds, statements = deliver(app, events, senders)
     failures = [outcome for outcome in outcomes if outcome != "paid"]
-    return Phase(f"webhook events ({senders} at once)", len(outcomes), seconds, failures)
+    name = f"webhook events ({senders} at once)"
+    return Phase(name, len(outcomes), seconds, statements, failures)
 
 
 @dataclass
@@ -279,7 +299,7 @@ def contention_phase(app: Flask, rounds: int, buyers: int, packs: int, senders: 
             db.session.commit()
             return order.id
 
-        outcomes, _ = at_once(app, [lambda u=u: checkout(u) for u in crowd])
+        outcomes, _, _ = at_once(app, [lambda u=u: checkout(u) for u in crowd])
         result.placed += sum(isinstance(outcome, int) for outcome in outcomes)
         for outcome in outcomes:
             if (
@@ -291,7 +311,7 @@ def contention_phase(app: Flask, rounds: int, buyers: int, packs: int, senders: 
                 result.failures.append(repr(outcome))
         with app.app_context():
             events = [signed_event(app, order) for order in awaiting_payment()]
-        answered, _ = deliver(app, events, senders)
+        answered, _, _ = deliver(app, events, senders)
         result.failures.extend(outcome for outcome in answered if outcome != "paid")
     return result
 
@@ -341,8 +361,17 @@ def oversold_units() -> int:
 
 
 def print_table(phases: list[Phase], contention: Contention, oversold: int) -> None:
-    rows = [("measure", "count", "seconds", "per second")]
-    rows += [(p.name, str(p.count), f"{p.seconds:.2f}", f"{p.per_second:.1f}") for p in phases]
+    rows = [("measure", "count", "seconds", "per second", "statements each")]
+    rows += [
+        (
+            p.name,
+            str(p.count),
+            f"{p.seconds:.2f}",
+            f"{p.per_second:.1f}",
+            f"{p.statements_each:.1f}",
+        )
+        for p in phases
+    ]
     rows.append(
         (
             f"contention: {contention.rounds} x {contention.buyers} buyers "
@@ -350,10 +379,11 @@ def print_table(phases: list[Phase], contention: Contention, oversold: int) -> N
             f"{contention.placed} placed, {contention.refused} refused",
             "",
             "",
+            "",
         )
     )
-    rows.append(("oversold units (must be 0)", str(oversold), "", ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows.append(("oversold units (must be 0)", str(oversold), "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         cells = [
             cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
