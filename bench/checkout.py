@@ -45,7 +45,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import stripe
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import case, event, func, select
@@ -202,30 +201,16 @@ def checkout_phase(app: Flask, products: list[int], buyers: list[int], iteration
     return Phase(name, len(placed), seconds, statements, failures)
 
 
-def signed_event(app: Flask, order: Order) -> tuple[str, str]:
+def signed_event(app: Flask, order: Order) -> tuple[bytes, str]:
     """A ``payment_intent.succeeded`` event for the order and its Stripe-Signature header."""
-    payload = json.dumps(
-        {
-            "id": f"evt_bench_{order.id}",
-            "object": "event",
-            "type": "payment_intent.succeeded",
-            "created": int(time.time()),
-            "data": {
-                "object": {
-                    "id": order.payment_intent_id,
-                    "object": "payment_intent",
-                    "amount": order.total_cents,
-                    "currency": order.currency.lower(),
-                    "status": "succeeded",
-                    "metadata": {"order_id": str(order.id)},
-                }
-            },
-        }
+    from tests.payments.signed_events import event as stripe_event
+    from tests.payments.signed_events import intent_object, sign
+
+    body = stripe_event(
+        "payment_intent.succeeded", intent_object(order), event_id=f"evt_bench_{order.id}"
     )
-    header = stripe.WebhookSignature.generate_signature_header(
-        payload, app.config["STRIPE_WEBHOOK_SECRET"]
-    )
-    return payload, header
+    payload = json.dumps(body).encode()
+    return payload, sign(payload, app.config["STRIPE_WEBHOOK_SECRET"])
 
 
 def awaiting_payment() -> list[Order]:
