@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STRIPE_PORT ?= 8420
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-checkout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check shop tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check shop tests bench wsgi.py gunicorn.conf.py
 
+# Both benchmarks: the checkout's (quick, PostgreSQL only) first, then the catalogue's.
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.catalog
+
+bench-checkout: $(VENV)/.installed-test
+	$(BIN)/python -m bench.checkout
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -14,6 +14,7 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind, ReservationState
 from shop.inventory.models import StockLot, StockMovement, StockReservation
+from shop.inventory.services import today
 from shop.mail.models import OutboxMessage
 from shop.orders.enums import OrderEventKind
 from shop.orders.models import Order, OrderEvent
@@ -100,10 +101,42 @@ def assert_ledger_balanced(order: Order) -> None:
         receipts = by_kind.get(MovementKind.RECEIPT, 0)
         sales = -by_kind.get(MovementKind.SALE, 0)
         assert lot.quantity_on_hand == receipts - sales, (lot.lot_number, by_kind)
-        held = db.session.scalar(
-            select(func.coalesce(func.sum(StockReservation.quantity), 0)).where(
-                StockReservation.lot_id == lot.id,
-                StockReservation.state == ReservationState.ACTIVE,
-            )
+        assert lot.quantity_reserved == _held(lot), lot.lot_number
+
+
+def _held(lot: StockLot) -> int:
+    """Packs of the lot that active reservations hold."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(StockReservation.quantity), 0)).where(
+            StockReservation.lot_id == lot.id,
+            StockReservation.state == ReservationState.ACTIVE,
         )
-        assert lot.quantity_reserved == held, lot.lot_number
+    )
+
+
+def assert_every_lot_balanced() -> None:
+    """Every lot in the database: on hand is the sum of its ledger's quantities, reserved
+    the sum of its ledger's reserved column and what active reservations hold, and
+    neither breaks the lot's bounds (for the race tests, which check all the stock)."""
+    db.session.expire_all()
+    for lot in db.session.scalars(select(StockLot)):
+        ledger = db.session.execute(
+            select(
+                func.coalesce(func.sum(StockMovement.quantity), 0),
+                func.coalesce(func.sum(StockMovement.reserved), 0),
+            ).where(StockMovement.lot_id == lot.id)
+        ).one()
+        assert tuple(ledger) == (lot.quantity_on_hand, lot.quantity_reserved), lot.lot_number
+        assert _held(lot) == lot.quantity_reserved, lot.lot_number
+        assert 0 <= lot.quantity_reserved <= lot.quantity_on_hand, lot.lot_number
+
+
+def buyers_with_in_cart(count: int, product_id: int, packs: int) -> list[int]:
+    """The ids of ``count`` verified professionals, each with ``packs`` of the product
+    in their cart."""
+    ids = []
+    for _ in range(count):
+        user = make_professional()
+        add_to_cart(user, product_id, packs, today=today())
+        ids.append(user.id)
+    return ids

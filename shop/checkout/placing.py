@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
 from shop.checkout.errors import CheckoutError
+from shop.checkout.models import CartLine
 from shop.checkout.services import Cart, get_cart
 from shop.extensions import db
 from shop.inventory.reservations import NotEnoughStock, Wanted, reserve
@@ -99,6 +100,9 @@ def last_shipping_address(user: User) -> ShippingAddress | None:
 def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order:
     """The user's cart as an order in ``pending_payment``, its stock held; flushes only."""
     today = now.date()
+    # Unpaid orders whose time ran out may hold the very packs this one needs: they
+    # are given up before the cart reads the stock, which would call those packs sold.
+    expire_reservations(now, product_ids=_cart_product_ids(user))
     standing = buyer_standing(user, today)
     cart = get_cart(user, standing, today=today)
     if not cart.items:
@@ -119,9 +123,6 @@ def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order
         raise CheckoutError(
             CheckoutError.NO_CURRENT_LICENCE, "Your licence is not current.", status=403
         )
-
-    # Unpaid orders whose time ran out may hold the very packs this one needs.
-    expire_reservations(now, product_ids=[item.product_id for item in cart.items])
 
     order = Order(
         number=new_order_number(),
@@ -171,6 +172,10 @@ def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order
         raise CheckoutError(CheckoutError.NOT_ENOUGH_STOCK, str(short), status=409) from short
     db.session.flush()
     return order
+
+
+def _cart_product_ids(user: User) -> list[int]:
+    return list(db.session.scalars(select(CartLine.product_id).where(CartLine.user_id == user.id)))
 
 
 def _insert(order: Order) -> None:

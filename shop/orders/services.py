@@ -306,9 +306,11 @@ def expire_reservations(
 ) -> ExpiryReport:
     """Cancel unpaid orders whose reservation ran out and release their stock.
 
-    With ``product_ids``, only orders holding one of those products (checkout does
-    this lazily for the lines it needs). Orders another transaction holds are
-    skipped (``SKIP LOCKED`` on PostgreSQL): whoever holds them decides.
+    With ``product_ids``, only orders holding one of those products: checkout does
+    this lazily for the lines it needs, and waits for such an order that another
+    transaction holds (the worker expiring it, a payment arriving), since whether its
+    packs come free decides the checkout. The worker skips orders held elsewhere
+    (``SKIP LOCKED`` on PostgreSQL): whoever holds them decides.
     """
     now = now or utcnow()
     query = (
@@ -321,7 +323,9 @@ def expire_reservations(
             Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id.in_(product_ids)))
         )
     cancelled = []
-    for order_id in db.session.scalars(query.with_for_update(skip_locked=True)).all():
+    # All the orders are locked at once, in primary-key order, before any lot.
+    locked = query.with_for_update(skip_locked=product_ids is None)
+    for order_id in db.session.scalars(locked).all():
         order = lock_order(order_id)
         if order.status != OrderStatus.PENDING_PAYMENT or order.reserved_until is None:
             continue

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from shop.accounts.models import User
@@ -19,46 +17,12 @@ from shop.licensing.expiry import expire_licences
 from shop.licensing.models import Licence
 from shop.licensing.services import approve_licence, reject_licence
 from shop.mail.models import OutboxMessage
-from tests.conftest import make_app
 from tests.factories import make_admin, make_licence, make_user
+from tests.postgres.together import run_together
 
 pytestmark = pytest.mark.postgres
 
 HOLD_SECONDS = 0.5  # the winner keeps its lock this long, so the other must wait for it
-
-
-@pytest.fixture
-def pg_app(empty_postgres):
-    app = make_app(empty_postgres)
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-def run_together(app, *jobs):
-    """Run each job in its own thread, app context and database connection, at once."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def run(index, job):
-        with app.app_context():
-            try:
-                barrier.wait()
-                outcomes[index] = job()
-            except Exception as exc:  # noqa: BLE001 - reported to the test below
-                db.session.rollback()
-                outcomes[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_administrators_decide_one_licence_at_once_and_exactly_one_wins(pg_app):
