@@ -14,10 +14,10 @@ from shop.accounts.models import User
 from shop.audit.models import AuditEvent
 from shop.extensions import db
 from tests.factories import make_admin, make_user
-from tests.postgres.test_licence_races import HOLD_SECONDS, pg_app, run_together
+from tests.postgres.test_licence_races import HOLD_SECONDS
+from tests.postgres.together import run_together
 
 pytestmark = pytest.mark.postgres
-__all__ = ["pg_app"]  # the fixture, shared with the licence races
 
 
 def decision(actor_id: int, decide, user_id: int, reason: str):
