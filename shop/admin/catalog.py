@@ -88,7 +88,12 @@ def product_list():
     form.brand.choices = [("", "Any brand"), *((b.slug, b.name) for b in brands)]
     active = {"yes": True, "no": False}.get(form.active.data or "")
     if not form.validate():
-        abort(400, description=" ".join(e for errors in form.errors.values() for e in errors))
+        problems = [
+            f"{form[name].label.text}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        abort(400, description=" ".join(problems))
     pagination = db.paginate(
         admin_product_query(
             q=form.q.data or "",
@@ -205,6 +210,7 @@ def _product_form_page(form, product: Product | None, context: dict, status: int
             kept_because=why_product_is_kept(product) if product is not None else None,
             delete_form=ProductDeleteForm(formdata=None),
             history=_history("product", product.id) if product is not None else [],
+            refused=status == 400,
             **context,
         ),
         status,

@@ -178,9 +178,11 @@ class ProductFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Name or SKU", validators=[Optional(), Length(max=100)])
-    brand = SelectField("Brand", validate_choice=False)
-    active = SelectField("Status", choices=ACTIVE_CHOICES)
-    profession = SelectField("Profession", choices=[("", "Any profession"), *Profession.choices()])
+    brand = SelectField("Brand", default="", validate_choice=False)
+    active = SelectField("Status", default="", choices=ACTIVE_CHOICES)
+    profession = SelectField(
+        "Profession", default="", choices=[("", "Any profession"), *Profession.choices()]
+    )
 
 
 class ProductDeleteForm(FlaskForm):
