@@ -3,6 +3,7 @@ they are described with. Views parse the form, call one service, commit, redirec
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -135,8 +136,18 @@ def _prepare(form: ProductEditForm) -> dict:
     }
 
 
-def _fields_from(form: ProductEditForm, ingredients: list[Ingredient]) -> ProductFields | None:
-    """The form's values as the catalogue takes them; None, with field errors, if unusable."""
+@dataclass
+class _Chosen:
+    """The brand, composition and indications the form names, as catalogue rows."""
+
+    brand: Brand | None
+    composition: list[CompositionLine]
+    indications: list[Indication]
+    usable: bool
+
+
+def _resolve(form: ProductEditForm, ingredients: list[Ingredient]) -> _Chosen:
+    """Look up what the form names, each unknown one an error beside its field."""
     usable = True
     brand = db.session.get(Brand, form.brand.data) if form.brand.data else None
     if brand is None:
@@ -157,8 +168,9 @@ def _fields_from(form: ProductEditForm, ingredients: list[Ingredient]) -> Produc
             ]
             usable = False
             continue
-        value, unit = row.form.concentration()
-        composition.append(CompositionLine(ingredient, value, unit))
+        if not row.form.concentration_value.errors:
+            value, unit = row.form.concentration()
+            composition.append(CompositionLine(ingredient, value, unit))
     indications = [db.session.get(Indication, i) for i in form.indications.data or []]
     if any(indication is None for indication in indications):
         form.indications.errors = [
@@ -166,13 +178,16 @@ def _fields_from(form: ProductEditForm, ingredients: list[Ingredient]) -> Produc
             "An indication you chose no longer exists; choose again.",
         ]
         usable = False
-    if not usable:
-        return None
+    return _Chosen(brand, composition, indications, usable)
+
+
+def _fields_from(form: ProductEditForm, chosen: _Chosen) -> ProductFields:
+    """The validated form's values as the catalogue takes them."""
     return ProductFields(
         sku=form.sku.data.strip(),
         slug=(form.slug.data or "").strip() or slug_from(form.name.data),
         name=form.name.data.strip(),
-        brand=brand,
+        brand=chosen.brand,
         form=form.form.data,
         volume_ml=Decimal(form.volume_ml.data.strip()),
         units_per_pack=int(form.units_per_pack.data.strip()),
@@ -180,8 +195,8 @@ def _fields_from(form: ProductEditForm, ingredients: list[Ingredient]) -> Produc
         currency=form.currency.data,
         description=form.description.data or "",
         contraindications=form.contraindications.data or "",
-        composition=composition,
-        indications=indications,
+        composition=chosen.composition,
+        indications=chosen.indications,
         professions=form.professions.data or [],
         is_active=form.is_active.data,
     )
@@ -220,23 +235,25 @@ def _product_form_page(form, product: Product | None, context: dict, status: int
 def _save_product(form: ProductEditForm, product: Product | None):
     context = _prepare(form)
     if request.method == "POST" and not _composition_rows_changed(form):
-        if form.validate_on_submit():
-            fields = _fields_from(form, context["ingredients"])
-            if fields is not None:
-                try:
-                    if product is None:
-                        product = add_product(current_user, fields)
-                        done = "created"
-                    else:
-                        edit_product(current_user, product, fields)
-                        done = "saved"
-                    db.session.commit()
-                except CatalogFieldErrors as error:
-                    db.session.rollback()
-                    _show_errors(form, error.errors)
+        valid = form.validate_on_submit()
+        # Looked up even when a field is wrong, so every error shows at once.
+        chosen = _resolve(form, context["ingredients"])
+        if valid and chosen.usable:
+            fields = _fields_from(form, chosen)
+            try:
+                if product is None:
+                    product = add_product(current_user, fields)
+                    done = "created"
                 else:
-                    flash(f"{product.name} ({product.sku}) {done}.", "success")
-                    return redirect(url_for("admin.product_edit", product_id=product.id))
+                    edit_product(current_user, product, fields)
+                    done = "saved"
+                db.session.commit()
+            except CatalogFieldErrors as error:
+                db.session.rollback()
+                _show_errors(form, error.errors)
+            else:
+                flash(f"{product.name} ({product.sku}) {done}.", "success")
+                return redirect(url_for("admin.product_edit", product_id=product.id))
         return _product_form_page(form, product, context, 400)
     return _product_form_page(form, product, context)
 
@@ -312,6 +329,7 @@ def product_delete(product_id: int):
 
 def _term_list(kind: TermKind):
     form = TermCreateForm()
+    refused = request.method == "POST"  # until the term is created
     if form.validate_on_submit():
         slug = (form.slug.data or "").strip() or slug_from(form.name.data)
         try:
@@ -348,7 +366,7 @@ def _term_list(kind: TermKind):
             pagination=pagination,
             counts=counts,
         ),
-        400 if form.errors else 200,
+        400 if refused else 200,
     )
 
 

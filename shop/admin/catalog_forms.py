@@ -108,7 +108,7 @@ class ProductEditForm(FlaskForm):
     slug = StringField(
         "Slug",
         validators=[Length(max=80)],
-        description="Its address: /products/<slug>. Left empty, it is made from the name.",
+        description="Its address, after /products/. Left empty, it is made from the name.",
     )
     brand = SelectField("Brand", coerce=int, validate_choice=False)
     form = SelectField("Form", choices=ProductForm.choices())
@@ -202,9 +202,11 @@ class TermCreateForm(FlaskForm):
     )
     # Only the vocabulary's own field is shown and read (kind, area or country).
     ingredient_kind = SelectField(
-        "Kind", choices=[("", "Choose a kind"), *IngredientKind.choices()]
+        "Kind", default="", choices=[("", "Choose a kind"), *IngredientKind.choices()]
     )
-    area = SelectField("Treatment area", choices=[("", "Choose an area"), *TreatmentArea.choices()])
+    area = SelectField(
+        "Treatment area", default="", choices=[("", "Choose an area"), *TreatmentArea.choices()]
+    )
     country = StringField(
         "Country",
         validators=[Length(max=2)],

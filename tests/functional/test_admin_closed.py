@@ -21,6 +21,15 @@ KNOWN_ENDPOINTS = {
     "admin.licence_approve",
     "admin.licence_reject",
     "admin.licence_revoke",
+    "admin.product_list",
+    "admin.product_create",
+    "admin.product_edit",
+    "admin.product_delete",
+    *(
+        f"admin.{kind}_{verb}"
+        for kind in ("brand", "ingredient", "indication")
+        for verb in ("list", "edit", "merge")
+    ),
 }
 
 

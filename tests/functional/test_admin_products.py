@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.audit.models import AuditEvent
+from shop.catalog.cache import current_token
 from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
 from shop.catalog.models import Product
 from shop.checkout.placing import ShippingAddress, place_order
@@ -168,6 +169,15 @@ def test_a_bad_field_is_refused_with_its_message_beside_it_and_nothing_saved(
     assert events("product.create") == []
 
 
+def test_every_bad_field_is_shown_at_once(client, admin, terms, csrf_token):
+    token = csrf_token("/admin/products/new")
+    overrides = {"price": "free", "sku": "", "composition-0-ingredient": "Unobtainium"}
+    html = text(client.post("/admin/products/new", data=form_data(terms, token, **overrides)))
+    assert field_error(html, "price").startswith("Enter the price as an amount")
+    assert field_error(html, "sku") == "Give the product its SKU."
+    assert field_error(html, "composition-0-ingredient").startswith("There is no ingredient")
+
+
 def test_rows_of_the_composition_are_added_and_removed_without_saving(
     client, admin, terms, csrf_token
 ):
@@ -194,6 +204,7 @@ def test_an_edit_changes_the_public_page_and_the_audit_says_what_changed(
     )
     db.session.commit()
     assert "Old Name" in text(client.get("/products/old-name"))  # cached under the token now
+    token_before = current_token()
     url = f"/admin/products/{product.id}"
     page = text(client.get(url))
     assert 'value="99.00"' in page and 'value="Hyaluronic acid"' in page
@@ -231,6 +242,7 @@ def test_an_edit_changes_the_public_page_and_the_audit_says_what_changed(
     [event] = events("product.update")
     assert "price: 9900 EUR → 11900 EUR" in event.reason
     assert "name: Old Name → New Name" in event.reason
+    assert current_token() != token_before
     public = text(client.get("/products/old-name"))
     assert "New Name" in public and "Old Name" not in public
 
