@@ -10,6 +10,7 @@ from shop.catalog.models import (  # noqa: F401
     Product,
     ProductIngredient,
     ProductProfession,
+    SlugRedirect,
     product_indications,
 )
 from shop.checkout.models import CartLine  # noqa: F401

@@ -71,3 +71,12 @@ class SortOrder(LabelledEnum):
     PRICE = "price", "Price: low to high"
     PRICE_DESC = "-price", "Price: high to low"
     NEWEST = "newest", "Newest"
+
+
+class SlugKind(LabelledEnum):
+    """What an old slug named: the public page it redirects to is this kind's."""
+
+    BRAND = "brand", "Brand"
+    INGREDIENT = "ingredient", "Ingredient"
+    INDICATION = "indication", "Indication"
+    PRODUCT = "product", "Product"

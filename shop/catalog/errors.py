@@ -13,3 +13,11 @@ class CatalogError(ShopError):
 
 class CatalogNotFound(CatalogError):
     status = 404
+
+
+class CatalogFieldErrors(CatalogError):
+    """Several refusals at once, each tied to the form field it is about (``errors``)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(CatalogError.INVALID_PRODUCT, "; ".join(errors.values()))
+        self.errors = errors

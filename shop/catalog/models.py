@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,9 +25,10 @@ from shop.catalog.enums import (
     IngredientKind,
     ProductForm,
     Profession,
+    SlugKind,
     TreatmentArea,
 )
-from shop.database import UTCDateTime, utcnow
+from shop.database import UTCDateTime, enum_column, utcnow
 from shop.extensions import db
 
 product_indications = Table(
@@ -209,3 +211,20 @@ class CatalogState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlugRedirect(db.Model):
+    """An old slug of a brand, ingredient, indication or product, and the slug it became.
+
+    Written when a slug is renamed or its term merged into another; the public pages
+    consult it only when a slug names nothing, so old URLs keep working (301).
+    """
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (UniqueConstraint("kind", "old_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SlugKind] = mapped_column(enum_column(SlugKind, length=16))
+    old_slug: Mapped[str] = mapped_column(String(120))
+    new_slug: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

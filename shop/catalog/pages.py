@@ -78,6 +78,9 @@ class SharedPage:
     parts: Mapping[str, Markup] = field(default_factory=dict)
     cards: tuple[CardFacts, ...] = ()
     product: ProductFacts | None = None
+    # Filter values of a listing that name nothing (group: slugs): a renamed or merged
+    # term's old slug, which the page's view may redirect.
+    unknown: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def product_ids(self) -> list[int]:
@@ -125,7 +128,8 @@ def home_page() -> SharedPage:
 
 
 def listing_page(query: CatalogQuery, card_extra: CardExtra | None = None) -> SharedPage:
-    view = listing_view(list_products(query, strict=False))
+    result = list_products(query, strict=False)
+    view = listing_view(result)
     template = "catalog/shared/listing.html"
     return SharedPage(
         f"“{query.q}” in the catalogue" if query.q else "Catalogue",
@@ -136,6 +140,7 @@ def listing_page(query: CatalogQuery, card_extra: CardExtra | None = None) -> Sh
         },
         # Under the page's h1: the results have no heading of their own.
         cards=_cards(view.cards, view.url, card_extra, 2),
+        unknown=dict(result.unknown),
     )
 
 

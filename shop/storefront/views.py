@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from shop.catalog.cache import cached_with_live
+from shop.catalog.enums import SlugKind
+from shop.catalog.errors import CatalogNotFound
 from shop.catalog.pages import (
     home_page,
     listing_page,
@@ -13,8 +15,9 @@ from shop.catalog.pages import (
     term_list_page,
     term_page,
 )
-from shop.catalog.presenters import Card
+from shop.catalog.presenters import Card, UrlBuilder
 from shop.catalog.query import catalog_query_from
+from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
 from shop.checkout.services import MAX_LINE_QUANTITY
 from shop.inventory.services import token_and_stock
 from shop.storefront import bp
@@ -42,6 +45,17 @@ def _page(namespace: str, key: str, build):
     return page, shopper
 
 
+def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build):
+    """The page of this slug; for a slug that was renamed or merged, a 301 to its new page."""
+    try:
+        return _page(kind.value, slug, build)
+    except CatalogNotFound:
+        new_slug = find_slug_redirect(kind, slug)
+        if new_slug is None:
+            raise
+        return redirect(url_for(endpoint, slug=new_slug), 301), None
+
+
 def _plain_page(namespace: str, build):
     """A shared page without products: nothing on it depends on the visitor but the layout."""
     page, _ = cached_with_live(namespace, "", build, token_and_stock)
@@ -57,12 +71,40 @@ def home():
 def product_list():
     query = catalog_query_from(request.args, current_app.config)
     page, shopper = _page("products", query.key(), lambda: listing_page(query, card_cart_fields))
+    if page.unknown:  # a filter by an old slug (a brand's page, say) goes to the new one
+        moved = _renamed_filters(page.unknown)
+        if moved:
+            return redirect(UrlBuilder().listing(moved(query)), 301)
     return render_template("catalog/product_list.html", page=page, shopper=shopper)
+
+
+def _renamed_filters(unknown):
+    """A function rewriting a query's old slugs to their new ones, or None if none moved."""
+    renamed: dict[str, dict[str, str]] = {}
+    for group, slugs in unknown.items():
+        if group in SlugKind.__members__.values():
+            found = find_slug_redirects(SlugKind(group), slugs)
+            if found:
+                renamed[group] = found
+    if not renamed:
+        return None
+
+    def rewrite(query):
+        for group, found in renamed.items():
+            values = tuple(found.get(slug, slug) for slug in query.selected(group))
+            query = query.with_filters(group, values).at_page(query.page)
+        return query
+
+    return rewrite
 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    page, shopper = _page("product", slug, lambda: product_page(slug))
+    page, shopper = _page_or_redirect(
+        SlugKind.PRODUCT, "catalog.product_detail", slug, lambda: product_page(slug)
+    )
+    if shopper is None:
+        return page
     return render_template("catalog/product_detail.html", page=page, shopper=shopper)
 
 
@@ -81,15 +123,25 @@ def indication_list():
 
 @bp.get("/ingredients/<slug>")
 def ingredient_detail(slug: str):
-    page, shopper = _page(
-        "ingredient", slug, lambda: term_page("ingredient", slug, card_cart_fields)
+    page, shopper = _page_or_redirect(
+        SlugKind.INGREDIENT,
+        "catalog.ingredient_detail",
+        slug,
+        lambda: term_page("ingredient", slug, card_cart_fields),
     )
+    if shopper is None:
+        return page
     return render_template("catalog/term_detail.html", page=page, shopper=shopper)
 
 
 @bp.get("/indications/<slug>")
 def indication_detail(slug: str):
-    page, shopper = _page(
-        "indication", slug, lambda: term_page("indication", slug, card_cart_fields)
+    page, shopper = _page_or_redirect(
+        SlugKind.INDICATION,
+        "catalog.indication_detail",
+        slug,
+        lambda: term_page("indication", slug, card_cart_fields),
     )
+    if shopper is None:
+        return page
     return render_template("catalog/term_detail.html", page=page, shopper=shopper)

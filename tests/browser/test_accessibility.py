@@ -38,6 +38,11 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     "admin.licence_document_preview": {"licence_id": "1"},
     # The demo professional (seeded after the administrator): a page with its decision forms.
     "admin.user_detail": {"user_id": "2"},
+    # The demo catalogue's first product and first of each vocabulary (each has products).
+    "admin.product_edit": {"product_id": "1"},
+    "admin.brand_edit": {"term_id": "1"},
+    "admin.ingredient_edit": {"term_id": "1"},
+    "admin.indication_edit": {"term_id": "1"},
     # Links from mail: a made-up token shows the page that explains a broken link.
     "accounts.confirm_email": {"token": "not-a-real-link"},
     "accounts.reset_password": {"token": "not-a-real-link"},

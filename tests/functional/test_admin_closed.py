@@ -28,6 +28,21 @@ KNOWN_ENDPOINTS = {
     "admin.user_promote",
     "admin.user_demote",
     "admin.audit_list",
+    "admin.order_list_page",
+    "admin.order_detail",
+    "admin.order_ship",
+    "admin.order_cancel",
+    "admin.order_refund",
+    "admin.order_resolve",
+    "admin.product_list",
+    "admin.product_create",
+    "admin.product_edit",
+    "admin.product_delete",
+    *(
+        f"admin.{kind}_{verb}"
+        for kind in ("brand", "ingredient", "indication")
+        for verb in ("list", "edit", "merge")
+    ),
 }
 
 

@@ -1,0 +1,238 @@
+"""The back office's catalogue forms: a product, and a brand, ingredient or indication.
+
+Fields take what a person types (a price as money, a concentration as a number)
+and say what is wrong beside each field; the rules the database must hold
+(unique SKU and slug, known ingredient) are the catalogue's, whose refusals come
+back to the same fields.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from shop.catalog.enums import (
+    ConcentrationUnit,
+    IngredientKind,
+    ProductForm,
+    Profession,
+    TreatmentArea,
+)
+from shop.catalog.search import normalise
+
+MONEY = re.compile(r"^[0-9]{1,7}(?:\.[0-9]{1,2})?$")
+DECIMAL = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,4})?$")
+ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active only"), ("no", "Inactive only")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def price_cents(text: str) -> int:
+    """'149', '149.5', '149.50' -> 14950; ValueError for anything else."""
+    text = (text or "").strip().replace(",", "")
+    if not MONEY.match(text):
+        raise ValueError(text)
+    return int(Decimal(text) * 100)
+
+
+def format_price(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def decimal_text(value: Decimal | None) -> str:
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def slug_from(name: str) -> str:
+    """A slug made from a name: 'Acide hyaluronique 2 %' -> 'acide-hyaluronique-2'."""
+    return "-".join(normalise(name).split())[:80].strip("-")
+
+
+class CompositionRowForm(Form):
+    """One line of the composition; a row whose ingredient is blank is left out."""
+
+    ingredient = StringField(
+        "Ingredient",
+        validators=[Optional(), Length(max=120)],
+        description="Its name or slug, as in the ingredient list.",
+        render_kw={"list": "ingredient-names", "autocomplete": "off"},
+    )
+    concentration_value = StringField(
+        "Concentration", validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    concentration_unit = SelectField(
+        "Unit", choices=[("", "Not disclosed"), *ConcentrationUnit.choices()]
+    )
+
+    def validate_concentration_value(self, field) -> None:
+        text = (field.data or "").strip()
+        if text and (not DECIMAL.match(text) or Decimal(text) <= 0):
+            raise ValidationError("Enter a number above zero, such as 20 or 0.5.")
+        if bool(text) != bool(self.concentration_unit.data):
+            raise ValidationError("Give both a value and a unit, or neither.")
+
+    def concentration(self) -> tuple[Decimal | None, str | None]:
+        text = (self.concentration_value.data or "").strip()
+        if not text:
+            return None, None
+        return Decimal(text), self.concentration_unit.data
+
+
+class ProductEditForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Give the product a name."), Length(max=160)]
+    )
+    sku = StringField(
+        "SKU",
+        validators=[DataRequired("Give the product its SKU."), Length(max=40)],
+        description="Upper-case letters, digits and dashes; unique.",
+    )
+    slug = StringField(
+        "Slug",
+        validators=[Length(max=80)],
+        description="Its address, after /products/. Left empty, it is made from the name.",
+    )
+    brand = SelectField("Brand", coerce=int, validate_choice=False)
+    form = SelectField("Form", choices=ProductForm.choices())
+    volume_ml = StringField(
+        "Volume per unit (ml)",
+        validators=[DataRequired("Give the volume of one unit.")],
+        render_kw={"inputmode": "decimal"},
+    )
+    units_per_pack = StringField(
+        "Units per pack",
+        validators=[DataRequired("Say how many units a pack holds.")],
+        render_kw={"inputmode": "numeric"},
+    )
+    price = StringField(
+        "Price per pack",
+        validators=[DataRequired("Give the price.")],
+        description="An amount such as 149.00.",
+        render_kw={"inputmode": "decimal"},
+    )
+    currency = StringField(
+        "Currency",
+        default="EUR",
+        validators=[DataRequired("Give the currency.")],
+        description="A three-letter code such as EUR.",
+    )
+    description = TextAreaField("Description", render_kw={"rows": 4})
+    contraindications = TextAreaField("Contraindications", render_kw={"rows": 3})
+    composition = FieldList(FormField(CompositionRowForm), min_entries=1, max_entries=60)
+    indications = MultiCheckboxField("Indications", coerce=int, validate_choice=False)
+    professions = MultiCheckboxField("Professions allowed to buy it", choices=Profession.choices())
+    is_active = BooleanField("Shown in the catalogue (active)", default=True)
+    add_row = SubmitField("Add a composition row")
+    submit = SubmitField("Save")
+
+    def validate_volume_ml(self, field) -> None:
+        text = (field.data or "").strip()
+        if not re.fullmatch(r"[0-9]{1,5}(?:\.[0-9]{1,2})?", text) or Decimal(text) <= 0:
+            raise ValidationError("Enter the volume in ml, above zero, such as 5 or 2.5.")
+
+    def validate_units_per_pack(self, field) -> None:
+        text = (field.data or "").strip()
+        if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) < 1:
+            raise ValidationError("Enter a whole number of units, at least 1.")
+
+    def validate_price(self, field) -> None:
+        try:
+            price_cents(field.data)
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                "Enter the price as an amount such as 149.00 (digits, at most two decimals)."
+            ) from None
+
+    def validate_currency(self, field) -> None:
+        field.data = (field.data or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", field.data):
+            raise ValidationError("A currency is a three-letter code such as EUR.")
+
+    def validate_professions(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Say which professions may buy the product.")
+
+
+class ProductFilterForm(FlaskForm):
+    """The product list's search and filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or SKU", validators=[Optional(), Length(max=100)])
+    brand = SelectField("Brand", default="", validate_choice=False)
+    active = SelectField("Status", default="", choices=ACTIVE_CHOICES)
+    profession = SelectField(
+        "Profession", default="", choices=[("", "Any profession"), *Profession.choices()]
+    )
+
+
+class ProductDeleteForm(FlaskForm):
+    submit = SubmitField("Delete this product")
+
+
+class ProductActivateForm(FlaskForm):
+    submit = SubmitField("Activate")
+
+
+class TermCreateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give it a name."), Length(max=120)])
+    slug = StringField(
+        "Slug",
+        validators=[Length(max=80)],
+        description="Its address. Left empty, it is made from the name.",
+    )
+    # Only the vocabulary's own field is shown and read (kind, area or country).
+    ingredient_kind = SelectField(
+        "Kind", default="", choices=[("", "Choose a kind"), *IngredientKind.choices()]
+    )
+    area = SelectField(
+        "Treatment area", default="", choices=[("", "Choose an area"), *TreatmentArea.choices()]
+    )
+    country = StringField(
+        "Country",
+        validators=[Length(max=2)],
+        description="Optional: a two-letter code such as ES.",
+    )
+    submit = SubmitField("Create")
+
+
+class TermRenameForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give it a name."), Length(max=120)])
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired("Give it a slug."), Length(max=80)],
+        description="Changing it keeps the old address working: it redirects here.",
+    )
+    submit = SubmitField("Rename")
+
+
+class TermMergeForm(FlaskForm):
+    survivor = SelectField("Merge into", coerce=int, validate_choice=False)
+    confirm = BooleanField(
+        "I understand: this one is removed and its products move to the other",
+        validators=[DataRequired("Tick the box to confirm the merge.")],
+    )
+    submit = SubmitField("Merge")
+
+    def validate_survivor(self, field) -> None:
+        if not field.data or field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose which one to merge into.")
