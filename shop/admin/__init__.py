@@ -19,4 +19,4 @@ def _administrators_only():
     return None
 
 
-from shop.admin import views  # noqa: E402,F401
+from shop.admin import stock, views  # noqa: E402,F401
