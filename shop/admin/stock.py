@@ -173,7 +173,7 @@ def stock_receive(sku: str):
                 lot_number=form.lot_number.data,
                 expires_on=form.expires_on.data,
                 quantity=form.quantity.data,
-                note=form.note.data.strip(),
+                note=(form.note.data or "").strip(),
                 actor=current_user,
             )
             db.session.commit()

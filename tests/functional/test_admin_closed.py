@@ -21,6 +21,16 @@ KNOWN_ENDPOINTS = {
     "admin.licence_approve",
     "admin.licence_reject",
     "admin.licence_revoke",
+    "admin.stock_overview",
+    "admin.stock_low",
+    "admin.stock_expiring",
+    "admin.stock_product",
+    "admin.stock_receive",
+    "admin.stock_adjust",
+    "admin.stock_write_off",
+    "admin.stock_threshold",
+    "admin.stock_recall",
+    "admin.stock_recall_csv",
 }
 
 
