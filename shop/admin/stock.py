@@ -3,6 +3,8 @@ low-stock and expiring-lot reports, and the recall of a lot (page and CSV)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
@@ -49,7 +51,7 @@ class RowPagination(SelectPagination):
 PRODUCTS_PER_PAGE = 50
 MOVEMENTS_PER_PAGE = 50
 
-# Which field of the receipt form an inventory refusal belongs under.
+# Which field of a form an inventory refusal belongs under (the first: any other refusal).
 RECEIVE_FIELDS = {
     InventoryError.INVALID_LOT: "lot_number",
     InventoryError.LOT_EXPIRED: "expires_on",
@@ -162,60 +164,66 @@ def _back_to(product: Product):
     return redirect(url_for("admin.stock_product", sku=product.sku))
 
 
+def _sentence(message: str) -> str:
+    """Inventory's messages as a field error: capitalised, with a full stop."""
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+def _change(product: Product, form, form_name: str, fields: dict, change: Callable[[], str]):
+    """Validate a form of the product's page, make the change, commit, and go back with its
+    message; or show the page again with the refusal under its field, nothing changed."""
+    if form.validate_on_submit():
+        try:
+            message = change()
+            db.session.commit()
+        except InventoryError as error:
+            db.session.rollback()
+            field = fields.get(error.code, next(iter(fields.values())))
+            getattr(form, field).errors.append(_sentence(error.message))
+        else:
+            flash(message, "success")
+            return _back_to(product)
+    return _product_page(product, status=400, **{form_name: form})
+
+
 @bp.post("/stock/<sku>/receive")
 def stock_receive(sku: str):
     product = _product_by_sku(sku)
     form = LotReceiveForm(prefix="receive")
-    if form.validate_on_submit():
-        try:
-            lot = receive_lot(
-                product,
-                lot_number=form.lot_number.data,
-                expires_on=form.expires_on.data,
-                quantity=form.quantity.data,
-                note=(form.note.data or "").strip(),
-                actor=current_user,
-            )
-            db.session.commit()
-        except InventoryError as error:
-            db.session.rollback()
-            getattr(form, RECEIVE_FIELDS.get(error.code, "lot_number")).errors.append(
-                error.message[0].upper() + error.message[1:] + "."
-            )
-        else:
-            flash(
-                f"Received {form.quantity.data} pack(s) of lot {lot.lot_number}: "
-                f"{lot.quantity_on_hand} on hand.",
-                "success",
-            )
-            return _back_to(product)
-    return _product_page(product, status=400, receive_form=form)
+
+    def receive() -> str:
+        lot = receive_lot(
+            product,
+            lot_number=form.lot_number.data,
+            expires_on=form.expires_on.data,
+            quantity=form.quantity.data,
+            note=(form.note.data or "").strip(),
+            actor=current_user,
+        )
+        return (
+            f"Received {form.quantity.data} pack(s) of lot {lot.lot_number}: "
+            f"{lot.quantity_on_hand} on hand."
+        )
+
+    return _change(product, form, "receive_form", RECEIVE_FIELDS, receive)
 
 
 @bp.post("/stock/<sku>/adjust")
 def stock_adjust(sku: str):
     product = _product_by_sku(sku)
     form = _adjust_form(lots_of(product), formdata=request.form)
-    if form.validate_on_submit():
-        try:
-            lot = adjust_lot(
-                form.lot_id.data,
-                change=form.change.data,
-                reason=form.reason.data,
-                actor=current_user,
-            )
-            db.session.commit()
-        except InventoryError as error:
-            db.session.rollback()
-            getattr(form, ADJUST_FIELDS.get(error.code, "change")).errors.append(error.message)
-        else:
-            flash(
-                f"Lot {lot.lot_number} adjusted by {form.change.data:+d}: "
-                f"{lot.quantity_on_hand} on hand.",
-                "success",
-            )
-            return _back_to(product)
-    return _product_page(product, status=400, adjust_form=form)
+
+    def adjust() -> str:
+        lot = adjust_lot(
+            form.lot_id.data, change=form.change.data, reason=form.reason.data, actor=current_user
+        )
+        return (
+            f"Lot {lot.lot_number} adjusted by {form.change.data:+d}: "
+            f"{lot.quantity_on_hand} on hand."
+        )
+
+    return _change(product, form, "adjust_form", ADJUST_FIELDS, adjust)
 
 
 @bp.post("/stock/lots/<int:lot_id>/write-off")
@@ -242,20 +250,12 @@ def stock_write_off(lot_id: int):
 def stock_threshold(sku: str):
     product = _product_by_sku(sku)
     form = LowStockThresholdForm(prefix="threshold")
-    if form.validate_on_submit():
-        try:
-            set_low_stock_threshold(product.id, form.threshold.data, actor=current_user)
-            db.session.commit()
-        except InventoryError as error:
-            db.session.rollback()
-            form.threshold.errors.append(error.message)
-        else:
-            flash(
-                f"{product.sku} is reported low below {form.threshold.data} sellable pack(s).",
-                "success",
-            )
-            return _back_to(product)
-    return _product_page(product, status=400, threshold_form=form)
+
+    def save() -> str:
+        set_low_stock_threshold(product.id, form.threshold.data, actor=current_user)
+        return f"{product.sku} is reported low below {form.threshold.data} sellable pack(s)."
+
+    return _change(product, form, "threshold_form", {"": "threshold"}, save)
 
 
 def _recall_search():
@@ -275,10 +275,13 @@ def stock_recall():
 
 @bp.get("/recall.csv")
 def stock_recall_csv():
+    if "lot" not in request.args:
+        # A download link without its lot: the search page asks for one.
+        flash("Give the lot number to recall, then download its CSV.", "info")
+        return redirect(url_for("admin.stock_recall"))
     form, report = _recall_search()
     if report is None:
-        message = (form.lot.errors or ["Give a lot number to recall."])[0]
-        abort(400, description=message)
+        abort(400, description=form.lot.errors[0])
     if not report.found:
         abort(404, description=f"No lot numbered {report.lot_number} is on file.")
     return Response(

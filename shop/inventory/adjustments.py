@@ -42,6 +42,18 @@ def lock_lot(lot_id: int) -> StockLot:
     return lot
 
 
+def _audit(lot: StockLot, action: str, *, actor: User, before: int, reason: str) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        subject_type="stock_lot",
+        subject_id=lot.id,
+        from_state=_on_hand(before),
+        to_state=_on_hand(lot.quantity_on_hand),
+        reason=reason,
+    )
+
+
 def _book(lot: StockLot, kind: MovementKind, change: int, *, actor: User, note: str) -> None:
     lot.quantity_on_hand += change
     db.session.add(
@@ -87,13 +99,11 @@ def receive_lot(
         on=on,
         actor_id=actor.id,
     )
-    record_event(
+    _audit(
+        lot,
+        "stock.receive",
         actor=actor,
-        action="stock.receive",
-        subject_type="stock_lot",
-        subject_id=lot.id,
-        from_state=_on_hand(existing or 0),
-        to_state=_on_hand(lot.quantity_on_hand),
+        before=existing or 0,
         reason=f"{quantity} pack(s) of {product.sku} lot {lot.lot_number}, expiring {lot.expires_on}"
         + (f": {note}" if note else ""),
     )
@@ -137,15 +147,7 @@ def adjust_lot(lot_id: int, *, change: int, reason: str, actor: User) -> StockLo
         )
     before = lot.quantity_on_hand
     _book(lot, MovementKind.ADJUSTMENT, change, actor=actor, note=reason)
-    record_event(
-        actor=actor,
-        action="stock.adjust",
-        subject_type="stock_lot",
-        subject_id=lot.id,
-        from_state=_on_hand(before),
-        to_state=_on_hand(lot.quantity_on_hand),
-        reason=f"{change:+d}: {reason}",
-    )
+    _audit(lot, "stock.adjust", actor=actor, before=before, reason=f"{change:+d}: {reason}")
     db.session.flush()
     return lot
 
@@ -172,13 +174,11 @@ def write_off_expired_lot(lot_id: int, *, actor: User, on: date | None = None) -
         )
     before = lot.quantity_on_hand
     _book(lot, MovementKind.ADJUSTMENT, -packs, actor=actor, note=WRITE_OFF_REASON)
-    record_event(
+    _audit(
+        lot,
+        "stock.write_off",
         actor=actor,
-        action="stock.write_off",
-        subject_type="stock_lot",
-        subject_id=lot.id,
-        from_state=_on_hand(before),
-        to_state=_on_hand(lot.quantity_on_hand),
+        before=before,
         reason=f"{packs} pack(s) {WRITE_OFF_REASON} on {lot.expires_on}",
     )
     db.session.flush()

@@ -11,9 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.audit.models import AuditEvent
-from shop.checkout.placing import ShippingAddress, place_order
-from shop.checkout.services import add_to_cart
-from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.adjustments import WRITE_OFF_REASON, adjust_lot
 from shop.inventory.enums import MovementKind
@@ -21,17 +18,8 @@ from shop.inventory.errors import InventoryError
 from shop.inventory.models import StockLot, StockMovement
 from shop.inventory.reports import expiring_lots, low_stock_products
 from shop.inventory.services import receive_stock, today
-from tests.factories import make_admin, make_product, make_professional
+from tests.factories import make_admin, make_order, make_product, make_professional
 from tests.functional.conftest import field_errors
-
-ADDRESS = ShippingAddress(
-    clinic_name="Clinic",
-    address_line1="1 Main Street",
-    city="Dublin",
-    postal_code="D02 X285",
-    country="IE",
-    phone="+353 1 555 0100",
-)
 
 
 @pytest.fixture
@@ -107,9 +95,7 @@ def expired_lot(product, number="OLD-1", packs=7, days_ago=3) -> StockLot:
 
 def hold_for_an_order(product, quantity: int):
     """A professional's unpaid order holding ``quantity`` packs, through checkout."""
-    buyer = make_professional()
-    add_to_cart(buyer, product.id, quantity, today=today())
-    return place_order(buyer, ADDRESS, now=utcnow())
+    return make_order(make_professional(), (product, quantity))
 
 
 # Receiving -------------------------------------------------------------------

@@ -10,22 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from shop.catalog.enums import Profession
-from shop.checkout.placing import ShippingAddress, place_order
-from shop.checkout.services import add_to_cart
-from shop.database import utcnow
 from shop.inventory.services import receive_stock, today
 from shop.orders.lots import RECALL_COLUMNS, recall
-from shop.orders.services import PaymentFacts, mark_paid
-from tests.factories import make_admin, make_licence, make_product, make_user
-
-ADDRESS = ShippingAddress(
-    clinic_name="Clinic",
-    address_line1="1 Main Street",
-    city="Dublin",
-    postal_code="D02 X285",
-    country="IE",
-    phone="+353 1 555 0100",
-)
+from tests.factories import make_admin, make_licence, make_order, make_product, make_user
 
 
 @pytest.fixture
@@ -45,23 +32,6 @@ def professional(name: str, email: str, *, profession=Profession.PHYSICIAN, coun
     return user, licence
 
 
-def buy(user, *lines, paid=True):
-    """An order placed through checkout for ``(product, quantity)`` lines, then paid."""
-    for product, quantity in lines:
-        add_to_cart(user, product.id, quantity, today=today())
-    order = place_order(user, ADDRESS, now=utcnow())
-    if paid:
-        facts = PaymentFacts(
-            payment_intent_id=f"pi_{order.number}",
-            status="succeeded",
-            amount_cents=order.total_cents,
-            currency=order.currency.lower(),
-            source="test",
-        )
-        assert mark_paid(order, facts) == "paid"
-    return order
-
-
 @pytest.fixture
 def shop_with_orders(app):
     """Lot R-100 of a serum, sold to two professionals; lot R-200 of it sold after R-100
@@ -77,9 +47,9 @@ def shop_with_orders(app):
         "Ben Okafor", "ben@example.org", profession=Profession.NURSE, country="GB"
     )
     cara, _ = professional("Cara Pending", "cara@example.org")
-    first = buy(ana, (serum, 4), (other, 2))
-    second = buy(ben, (serum, 5))
-    unpaid = buy(cara, (serum, 3), paid=False)  # 1 from R-100, 2 from R-200: held, not sold
+    first = make_order(ana, (serum, 4), (other, 2), paid=True)
+    second = make_order(ben, (serum, 5), paid=True)
+    unpaid = make_order(cara, (serum, 3))  # 1 from R-100, 2 from R-200: held, not sold
     return {
         "orders": (first, second, unpaid),
         "licences": (ana_licence, ben_licence),
@@ -160,7 +130,7 @@ def test_the_csv_keeps_accents_and_disarms_cells_a_spreadsheet_would_run(client,
     product = make_product(sku="AC-1", professions=list(Profession))
     receive_stock(product, lot_number="X/1", expires_on=today() + timedelta(days=90), quantity=3)
     user, _ = professional("=Zoë Brontë", "zoe@example.org")
-    buy(user, (product, 1))
+    make_order(user, (product, 1), paid=True)
     response = client.get("/admin/recall.csv?lot=X/1")
     assert response.headers["Content-Disposition"] == 'attachment; filename="recall-X-1.csv"'
     [row] = csv.DictReader(io.StringIO(response.data.decode("utf-8")))
@@ -191,8 +161,12 @@ def test_a_malformed_lot_number_is_refused_under_the_field(client, admin, lot):
     assert "Give the lot number." in html or "A lot number is 1 to 40" in html
     csv_response = client.get(f"/admin/recall.csv?lot={lot}")
     assert csv_response.status_code == 400
+    assert "Give the lot number." in text(csv_response) or "A lot number is" in text(csv_response)
 
 
 def test_the_search_form_alone_asks_for_a_lot_number(client, admin):
     html = text(client.get("/admin/recall"))
     assert 'name="lot"' in html and "is-invalid" not in html
+    response = client.get("/admin/recall.csv", follow_redirects=True)
+    assert response.request.path == "/admin/recall"
+    assert "Give the lot number to recall, then download its CSV." in text(response)
