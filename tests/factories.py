@@ -185,3 +185,42 @@ def make_admin(**kw):
     from shop.accounts.enums import Role
 
     return make_user(role=Role.ADMIN, **kw)
+
+
+# Orders ------------------------------------------------------------------------
+
+
+def shipping_address():
+    from shop.checkout.placing import ShippingAddress
+
+    return ShippingAddress(
+        clinic_name="Clinic",
+        address_line1="1 Main Street",
+        city="Dublin",
+        postal_code="D02 X285",
+        country="IE",
+        phone="+353 1 555 0100",
+    )
+
+
+def make_order(user, *lines, paid: bool = False):
+    """An order placed through checkout (the cart, the gate, stock held first expiry
+    first) for ``(product, quantity)`` lines; paid as Stripe's event would when asked."""
+    from shop.checkout.placing import place_order
+    from shop.checkout.services import add_to_cart
+    from shop.database import utcnow
+    from shop.orders.services import PaymentFacts, mark_paid
+
+    for product, quantity in lines:
+        add_to_cart(user, product.id, quantity, today=today())
+    order = place_order(user, shipping_address(), now=utcnow())
+    if paid:
+        facts = PaymentFacts(
+            payment_intent_id=f"pi_{order.number}",
+            status="succeeded",
+            amount_cents=order.total_cents,
+            currency=order.currency.lower(),
+            source="test",
+        )
+        assert mark_paid(order, facts) == "paid"
+    return order

@@ -20,6 +20,7 @@ from shop.admin import bp
 from shop.admin.forms import LicenceApproveForm, LicenceRejectForm, LicenceRevokeForm
 from shop.database import utcnow
 from shop.extensions import db
+from shop.inventory.reports import expiring_lots, low_stock_products
 from shop.licensing.documents import document_response
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.errors import LicenceError
@@ -49,6 +50,8 @@ def dashboard():
         counts=count_licences_by_status(),
         to_ship=count_orders_to_ship(),
         flagged=count_flagged_orders(),
+        low_stock=len(low_stock_products()),
+        expiring=len(expiring_lots()),
         revenue=revenue,
         revenue_max=max((day.cents for day in revenue), default=0),
         revenue_total=sum(day.cents for day in revenue),

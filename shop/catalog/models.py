@@ -31,6 +31,8 @@ from shop.catalog.enums import (
 from shop.database import UTCDateTime, enum_column, utcnow
 from shop.extensions import db
 
+DEFAULT_LOW_STOCK_THRESHOLD = 10
+
 product_indications = Table(
     "product_indications",
     db.metadata,
@@ -89,6 +91,7 @@ class Product(db.Model):
         CheckConstraint("units_per_pack >= 1", name="units_per_pack_positive"),
         CheckConstraint("volume_ml > 0", name="volume_positive"),
         CheckConstraint("length(currency) = 3", name="currency_iso_code"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
         # One index per sort order of the active catalogue.
         Index("ix_products_active_name", "is_active", "name"),
         # Covers the brand facet and the active-id lookups of the other facets (index-only).
@@ -117,6 +120,13 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     contraindications: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The back office's low-stock report lists the product when its sellable packs fall
+    # below this (0: never listed).
+    low_stock_threshold: Mapped[int] = mapped_column(
+        Integer,
+        default=DEFAULT_LOW_STOCK_THRESHOLD,
+        server_default=str(DEFAULT_LOW_STOCK_THRESHOLD),
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Normalised copies for search (lower case, no accents), kept by services.refresh_search_text.

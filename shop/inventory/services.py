@@ -56,6 +56,7 @@ def receive_stock(
     quantity: int,
     note: str = "",
     on: date | None = None,
+    actor_id: int | None = None,
 ) -> StockLot:
     """Book a receipt of ``quantity`` packs of one lot; a known lot is topped up.
 
@@ -81,7 +82,11 @@ def receive_stock(
     )
     if lot is None:
         lot = StockLot(
-            product=product, lot_number=lot_number, expires_on=expires_on, quantity_on_hand=0
+            product=product,
+            lot_number=lot_number,
+            expires_on=expires_on,
+            quantity_on_hand=0,
+            quantity_reserved=0,
         )
         db.session.add(lot)
     elif lot.expires_on != expires_on:
@@ -96,6 +101,8 @@ def receive_stock(
             kind=MovementKind.RECEIPT,
             quantity=quantity,
             on_hand_after=lot.quantity_on_hand,
+            reserved_after=lot.quantity_reserved,
+            actor_id=actor_id,
             note=note,
         )
     )

@@ -24,6 +24,12 @@ from tests.browser.conftest import DEMO_ORDER_NUMBER
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
+# A product with an expired lot: its stock page shows the badge and the write-off form.
+STOCKED_PRODUCT = next(
+    product["sku"]
+    for product in demo_data.PRODUCTS
+    if product["active"] and any(days < 0 for _, days, _ in product.get("stock", []))
+)
 
 # Arguments for each route that takes some: a page of the demo catalogue that shows
 # what the route's template can show (the first ingredient and indication have products).
@@ -43,6 +49,8 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     "admin.brand_edit": {"term_id": "1"},
     "admin.ingredient_edit": {"term_id": "1"},
     "admin.indication_edit": {"term_id": "1"},
+    # The demo product's stock page: its lots (one expiring soon), forms and ledger.
+    "admin.stock_product": {"sku": STOCKED_PRODUCT},
     # Links from mail: a made-up token shows the page that explains a broken link.
     "accounts.confirm_email": {"token": "not-a-real-link"},
     "accounts.reset_password": {"token": "not-a-real-link"},

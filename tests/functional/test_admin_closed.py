@@ -43,6 +43,16 @@ KNOWN_ENDPOINTS = {
         for kind in ("brand", "ingredient", "indication")
         for verb in ("list", "edit", "merge")
     ),
+    "admin.stock_overview",
+    "admin.stock_low",
+    "admin.stock_expiring",
+    "admin.stock_product",
+    "admin.stock_receive",
+    "admin.stock_adjust",
+    "admin.stock_write_off",
+    "admin.stock_threshold",
+    "admin.stock_recall",
+    "admin.stock_recall_csv",
 }
 
 

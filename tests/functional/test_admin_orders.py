@@ -318,3 +318,17 @@ def test_a_refund_is_refused_for_an_unpaid_order(as_admin, csrf_token, shop):
         as_text=True
     )
     assert any("cannot be refunded now" in text for text in flashes(html))
+
+
+def test_the_dashboard_counts_low_stock_and_expiring_lots(as_admin, shop):
+    from shop.inventory.services import receive_stock, today
+
+    html = as_admin.get("/admin/").get_data(as_text=True)
+    assert "data-low-stock-count>0<" in html and "data-expiring-count>0<" in html
+    scarce = make_product("Scarce Admin", stock=3)  # below the default threshold of 10
+    receive_stock(scarce, lot_number="SOON-1", expires_on=today() + timedelta(days=30), quantity=5)
+    db.session.commit()
+    html = as_admin.get("/admin/").get_data(as_text=True)
+    assert "data-expiring-count>1<" in html
+    assert "data-low-stock-count>1<" in html  # 3 + 5 packs, below the threshold of 10
+    assert 'href="/admin/stock/low"' in html and 'href="/admin/stock/expiring"' in html
