@@ -20,12 +20,13 @@ from shop.inventory.errors import InventoryError
 from shop.inventory.models import StockLot, StockMovement
 from shop.inventory.services import receive_stock, today
 from tests.factories import make_admin, make_product
-from tests.postgres.test_licence_races import HOLD_SECONDS, pg_app, run_together  # noqa: F401
+from tests.postgres.test_licence_races import HOLD_SECONDS
+from tests.postgres.together import run_together
 
 pytestmark = pytest.mark.postgres
 
 
-def test_two_administrators_take_from_one_lot_at_once_and_only_what_is_there_goes(pg_app):  # noqa: F811
+def test_two_administrators_take_from_one_lot_at_once_and_only_what_is_there_goes(pg_app):
     with pg_app.app_context():
         first, second = make_admin().id, make_admin().id
         product = make_product(stock=10)
@@ -53,7 +54,7 @@ def test_two_administrators_take_from_one_lot_at_once_and_only_what_is_there_goe
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
 
-def test_two_administrators_write_off_one_expired_lot_at_once_and_it_happens_once(pg_app):  # noqa: F811
+def test_two_administrators_write_off_one_expired_lot_at_once_and_it_happens_once(pg_app):
     with pg_app.app_context():
         first, second = make_admin().id, make_admin().id
         product = make_product()
