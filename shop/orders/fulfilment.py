@@ -17,12 +17,27 @@ from shop.orders.models import Order
 from shop.orders.services import lock_order, mail_buyer, note_change
 
 SHIPPABLE = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+CANCELLABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
+# A part refund after shipping makes the status "partially refunded", so the status
+# alone no longer says whether the parcel left: shipped_at does.
+def can_ship(order: Order) -> bool:
+    return order.status in SHIPPABLE and order.shipped_at is None
+
+
+def can_cancel(order: Order) -> bool:
+    return order.status in CANCELLABLE and order.shipped_at is None
 
 
 def refused(order: Order, action: str) -> OrderError:
+    if order.shipped_at is not None and order.status != OrderStatus.SHIPPED:
+        state = f"was shipped and is {order.status.label.lower()}"
+    else:
+        state = f"is {order.status.label.lower()}"
     return OrderError(
         OrderError.WRONG_STATUS,
-        f"Order {order.number} is {order.status.label.lower()}: it cannot be {action} now.",
+        f"Order {order.number} {state}: it cannot be {action} now.",
         status=409,
     )
 
@@ -32,7 +47,7 @@ def ship_order(
 ) -> Order:
     """Paid -> shipped, with the carrier and the tracking number, mailed to the buyer."""
     order = lock_order(order_id)
-    if order.status not in SHIPPABLE:
+    if not can_ship(order):
         raise refused(order, "shipped")
     previous = order.status
     order.status = OrderStatus.SHIPPED

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.orders.enums import OrderStatus
+from shop.orders.fulfilment import SHIPPABLE
 from shop.orders.models import Order
 
 
@@ -66,7 +67,7 @@ def count_orders_to_ship() -> int:
         select(func.count())
         .select_from(Order)
         .where(
-            Order.status.in_([OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]),
+            Order.status.in_(SHIPPABLE),
             Order.shipped_at.is_(None),
         )
     )

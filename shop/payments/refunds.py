@@ -16,10 +16,11 @@ from shop.database import utcnow
 from shop.inventory.reservations import return_sold
 from shop.orders.enums import OrderEventKind, OrderStatus
 from shop.orders.errors import OrderError
-from shop.orders.fulfilment import refused
+from shop.orders.fulfilment import can_cancel, refused
 from shop.orders.models import Order
 from shop.orders.services import (
     PAID_AFTER_CANCELLATION,
+    REFUNDABLE,
     PaymentFacts,
     cancel_order,
     lock_order,
@@ -29,8 +30,6 @@ from shop.orders.services import (
 )
 from shop.payments.stripe_client import refund_payment_intent
 from shop.templating import format_money
-
-REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_REFUNDED)
 
 
 def refundable_cents(order: Order) -> int:
@@ -99,7 +98,7 @@ def cancel_by_administrator(
         cancel_order(order, reason=reason, actor=actor, now=now)
         mail_buyer(order, f"Order {order.number} is cancelled", "order_cancelled")
         return order
-    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+    if not can_cancel(order):
         raise refused(order, "cancelled")
     left = refundable_cents(order)
     if left:

@@ -332,3 +332,39 @@ def test_the_dashboard_counts_low_stock_and_expiring_lots(as_admin, shop):
     assert "data-expiring-count>1<" in html
     assert "data-low-stock-count>1<" in html  # 3 + 5 packs, below the threshold of 10
     assert 'href="/admin/stock/low"' in html and 'href="/admin/stock/expiring"' in html
+
+
+@pytest.mark.localstripe
+def test_a_shipped_order_refunded_in_part_is_neither_shipped_again_nor_cancelled(
+    as_admin, csrf_token, shop, paying
+):
+    order = paid_on_stripe(shop, paying)
+    act(as_admin, csrf_token, order, "ship", "ship", carrier="DHL", tracking_number="JD7")
+    act(as_admin, csrf_token, order, "refund", "refund", amount="10.00", reason="Damaged box")
+    db.session.refresh(order)
+    assert (order.status, order.tracking_number) == (OrderStatus.PARTIALLY_REFUNDED, "JD7")
+    page = as_admin.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert "Mark shipped" not in page and "Cancel the order" not in page
+    assert "Refund" in page  # what is left can still be refunded
+    again = act(as_admin, csrf_token, order, "ship", "ship", carrier="UPS", tracking_number="Z9")
+    cancel = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Changed mind")
+    for answer, action in ((again, "shipped"), (cancel, "cancelled")):
+        assert any(
+            f"was shipped and is partially refunded: it cannot be {action} now" in text
+            for text in flashes(answer.get_data(as_text=True))
+        )
+    db.session.refresh(order)
+    assert (order.status, order.carrier, order.tracking_number) == (
+        OrderStatus.PARTIALLY_REFUNDED,
+        "DHL",
+        "JD7",
+    )
+    assert order.refunded_cents == 1000 and order.cancelled_at is None
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StockMovement)
+            .where(StockMovement.order_id == order.id, StockMovement.kind == MovementKind.RETURN)
+        )
+        == 0
+    )
