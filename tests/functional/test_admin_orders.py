@@ -360,6 +360,10 @@ def test_a_shipped_order_refunded_in_part_is_neither_shipped_again_nor_cancelled
         "JD7",
     )
     assert order.refunded_cents == 1000 and order.cancelled_at is None
+    # The buyer reads the timeline: the refund's reason, never an administrator's address.
+    messages = [event.message for event in order.events]
+    assert any("Damaged box" in message for message in messages)
+    assert not any(shop["admin"].email in message for message in messages)
     assert (
         db.session.scalar(
             select(func.count())
