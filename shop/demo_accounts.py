@@ -7,7 +7,6 @@ it is, password included, and the professional gets a licence only if they have 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -94,13 +93,7 @@ def _approved_licence(user: User, *, reviewer: User, now: datetime) -> Licence:
         country="IE",
         region="Dublin",
         expires_on=expires_on,
-        document=LicenceDocument(
-            filename="demo-licence.pdf",
-            content_type="application/pdf",
-            size_bytes=len(pdf),
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            data=pdf,
-        ),
+        document=LicenceDocument.of("demo-licence.pdf", "application/pdf", pdf),
         status=LicenceStatus.APPROVED,
         submitted_at=now,
         reviewer=reviewer,

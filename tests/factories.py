@@ -141,21 +141,13 @@ def make_licence(
     npi: str | None = None,
 ):
     """A licence in the given state, written directly (the state machine is tested elsewhere)."""
-    import hashlib
-
     from shop.database import utcnow
     from shop.extensions import db
     from shop.licensing.enums import LicenceStatus
     from shop.licensing.models import Licence, LicenceDocument
 
     status = status or LicenceStatus.APPROVED
-    document = LicenceDocument(
-        filename="licence.pdf",
-        content_type="application/pdf",
-        size_bytes=len(PDF_BYTES),
-        sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
-        data=PDF_BYTES,
-    )
+    document = LicenceDocument.of("licence.pdf", "application/pdf", PDF_BYTES)
     licence = Licence(
         user=user,
         profession=profession,

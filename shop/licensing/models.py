@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -37,6 +38,17 @@ class LicenceDocument(db.Model):
     # Deferred: listing licences never loads up to 10 MB per row.
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def of(cls, filename: str, content_type: str, data: bytes) -> LicenceDocument:
+        """The stored document for these bytes, with their size and SHA-256."""
+        return cls(
+            filename=filename,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
 
 
 class Licence(db.Model):

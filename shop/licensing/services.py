@@ -290,13 +290,7 @@ def submit_licence(
         region=region.strip(),
         expires_on=expires_on,
         npi=npi,
-        document=LicenceDocument(
-            filename=document.filename,
-            content_type=document.content_type,
-            size_bytes=document.size_bytes,
-            sha256=document.sha256,
-            data=document.data,
-        ),
+        document=LicenceDocument.of(document.filename, document.content_type, document.data),
         status=LicenceStatus.PENDING,
     )
     try:
