@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -215,55 +215,16 @@ class BaseConfig:
 
     @classmethod
     def load_environment(cls) -> dict:
-        """Values taken from the environment; each class decides what is required."""
+        """Values taken from the environment; each class decides what is required.
+
+        A variable that is unset or empty leaves the class's default in place.
+        """
         values: dict = {}
-        if os.environ.get("SECRET_KEY"):
-            values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        if os.environ.get("DATABASE_URL"):
-            values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-        for name in (
-            "DATABASE_CONNECT_TIMEOUT",
-            "DATABASE_STATEMENT_TIMEOUT",
-            "HSTS_MAX_AGE",
-            *CHECKOUT_INT_KEYS,
-        ):
+        for name, (key, read) in ENVIRONMENT.items():
             if os.environ.get(name):
-                values[name] = _env_int(name, 0)
-        if os.environ.get("DATABASE_POOL_PRE_PING"):
-            values["DATABASE_POOL_PRE_PING"] = _env_bool("DATABASE_POOL_PRE_PING", True)
-        if os.environ.get("RATELIMIT_STORAGE_URI"):
-            values["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
-        if os.environ.get("RATELIMIT_ENABLED"):
-            values["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", True)
-        if os.environ.get("API_RATE_LIMIT"):
-            values["API_RATE_LIMIT"] = os.environ["API_RATE_LIMIT"]
-        if os.environ.get("LICENCE_MAX_BYTES"):
-            values["LICENCE_MAX_BYTES"] = _env_int("LICENCE_MAX_BYTES", 0)
-        if os.environ.get("CACHE_TYPE"):  # e.g. NullCache, to measure the uncached path
-            values["CACHE_TYPE"] = os.environ["CACHE_TYPE"]
-        if os.environ.get("CACHE_REDIS_URL"):
+                values[key] = read(name)
+        if "CACHE_REDIS_URL" in values:
             values["CACHE_TYPE"] = "RedisCache"
-            values["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]
-        if os.environ.get("PROXY_COUNT"):
-            values["PROXY_COUNT"] = _env_int("PROXY_COUNT", 0)
-        if os.environ.get("SHOP_BASE_URL"):
-            values["SHOP_BASE_URL"] = os.environ["SHOP_BASE_URL"].rstrip("/")
-        for name in _RATE_LIMIT_KEYS + _MAIL_TEXT_KEYS:
-            if os.environ.get(name):
-                values[name] = os.environ[name]
-        for name in _MAIL_INT_KEYS:
-            if os.environ.get(name):
-                values[name] = _env_int(name, 0)
-        for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
-            if os.environ.get(name):
-                values[name] = _env_bool(name, False)
-        if os.environ.get("MAIL_TIMEOUT"):
-            values["MAIL_TIMEOUT"] = _env_float("MAIL_TIMEOUT")
-        if os.environ.get("PRICES_VISIBLE_TO"):
-            values["PRICES_VISIBLE_TO"] = os.environ["PRICES_VISIBLE_TO"].strip().lower()
-        for name in (*STRIPE_ENV_KEYS, "STRIPE_API_BASE", "STRIPE_JS_URL"):
-            if os.environ.get(name):
-                values[name] = os.environ[name]
         return values
 
     @classmethod
@@ -310,6 +271,58 @@ _MAIL_TEXT_KEYS = (
 )
 _MAIL_INT_KEYS = ("MAIL_PORT", "MAIL_MAX_ATTEMPTS")
 MAIL_BACKENDS = ("smtp", "file")
+
+
+def _text(name: str) -> str:
+    return os.environ[name]
+
+
+def _whole(name: str) -> int:
+    return _env_int(name, 0)
+
+
+def _flag(name: str) -> bool:
+    return _env_bool(name, False)
+
+
+# Environment variable -> (config key, how to read it). Flask's from_prefixed_env wants
+# a prefix and JSON values; these names are the documented interface, so a table.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
+    "SECRET_KEY": ("SECRET_KEY", _text),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", lambda n: normalise_database_url(_text(n))),
+    "DATABASE_POOL_PRE_PING": ("DATABASE_POOL_PRE_PING", _flag),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _flag),
+    "CACHE_TYPE": ("CACHE_TYPE", _text),  # e.g. NullCache, to measure the uncached path
+    "SHOP_BASE_URL": ("SHOP_BASE_URL", lambda n: _text(n).rstrip("/")),
+    "MAIL_TIMEOUT": ("MAIL_TIMEOUT", _env_float),
+    "PRICES_VISIBLE_TO": ("PRICES_VISIBLE_TO", lambda n: _text(n).strip().lower()),
+    **{
+        name: (name, _whole)
+        for name in (
+            "DATABASE_CONNECT_TIMEOUT",
+            "DATABASE_STATEMENT_TIMEOUT",
+            "HSTS_MAX_AGE",
+            "LICENCE_MAX_BYTES",
+            "PROXY_COUNT",
+            *CHECKOUT_INT_KEYS,
+            *_MAIL_INT_KEYS,
+        )
+    },
+    **{name: (name, _flag) for name in ("MAIL_USE_TLS", "MAIL_USE_SSL")},
+    **{
+        name: (name, _text)
+        for name in (
+            "RATELIMIT_STORAGE_URI",
+            "API_RATE_LIMIT",
+            "CACHE_REDIS_URL",
+            *_RATE_LIMIT_KEYS,
+            *_MAIL_TEXT_KEYS,
+            *STRIPE_ENV_KEYS,
+            "STRIPE_API_BASE",
+            "STRIPE_JS_URL",
+        )
+    },
+}
 
 
 class DevelopmentConfig(BaseConfig):
