@@ -10,12 +10,24 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
 from shop.extensions import db
+
+
+def lock_row(model: type, row_id: int, *, skip_locked: bool = False) -> Any | None:
+    """The row, locked for this transaction (SELECT ... FOR UPDATE on PostgreSQL), with
+    the locked row's figures rather than what the session saw before; None when there is
+    no such row, or (skip_locked) when another transaction holds it now."""
+    return db.session.scalar(
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    )
 
 
 def utcnow() -> datetime:

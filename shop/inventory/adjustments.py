@@ -15,6 +15,7 @@ from sqlalchemy import select
 from shop.accounts.models import User
 from shop.audit.services import record_event
 from shop.catalog.models import Product
+from shop.database import lock_row
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.inventory.errors import InventoryError
@@ -31,12 +32,7 @@ def _on_hand(quantity: int) -> str:
 
 def lock_lot(lot_id: int) -> StockLot:
     """The lot, locked for this transaction, with the locked row's figures."""
-    lot = db.session.scalar(
-        select(StockLot)
-        .where(StockLot.id == lot_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    lot = lock_row(StockLot, lot_id)
     if lot is None:
         raise InventoryError(InventoryError.LOT_NOT_FOUND, "There is no such lot.", status=404)
     return lot
@@ -192,12 +188,7 @@ def set_low_stock_threshold(product_id: int, threshold: int, *, actor: User) -> 
             InventoryError.INVALID_QUANTITY,
             f"A threshold is a number of packs from 0 to {MAX_PACKS:,}.",
         )
-    product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    product = lock_row(Product, product_id)
     if product is None:
         raise InventoryError(
             InventoryError.PRODUCT_NOT_FOUND, "There is no such product.", status=404

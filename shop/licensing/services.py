@@ -29,7 +29,7 @@ from shop.accounts.models import User
 from shop.audit.models import AuditEvent
 from shop.audit.services import record_event
 from shop.catalog.enums import Profession
-from shop.database import utcnow
+from shop.database import lock_row, utcnow
 from shop.extensions import db
 from shop.licensing.countries import is_country
 from shop.licensing.documents import UploadedDocument
@@ -347,12 +347,7 @@ def _lock_licence(licence_id: int) -> Licence:
     A second administrator deciding the same licence waits here until the first
     commits, then sees the status the first one set.
     """
-    licence = db.session.scalar(
-        select(Licence)
-        .where(Licence.id == licence_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    licence = lock_row(Licence, licence_id)
     if licence is None:
         raise LicenceError(LicenceError.NOT_FOUND, "There is no such licence.", status=404)
     return licence

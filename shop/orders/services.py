@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.audit.services import record_event
-from shop.database import utcnow
+from shop.database import lock_row, utcnow
 from shop.extensions import db
 from shop.inventory.reservations import release_reserved, sell_reserved
 from shop.mail.services import external_url, queue_mail
@@ -64,12 +64,7 @@ def record(
 
 def lock_order(order_id: int) -> Order:
     """The order, locked for this transaction, with the figures of the locked row."""
-    order = db.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    order = lock_row(Order, order_id)
     if order is None:
         raise OrderError(OrderError.NOT_FOUND, "There is no such order.", status=404)
     return order

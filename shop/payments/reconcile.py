@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 
+from shop.database import lock_row
 from shop.extensions import db
 from shop.orders.enums import OrderStatus
 from shop.orders.models import Order
@@ -75,12 +76,7 @@ def orders_to_reconcile(now: datetime) -> list[int]:
 
 def _claim(order_id: int) -> Order | None:
     """The order, locked; None when another worker or a webhook holds it now."""
-    return db.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
-    )
+    return lock_row(Order, order_id, skip_locked=True)
 
 
 def reconcile_payments(now: datetime) -> ReconcileReport:
