@@ -12,11 +12,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -213,3 +215,20 @@ class TermMergeForm(FlaskForm):
     def validate_survivor(self, field) -> None:
         if not field.data or field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose which one to merge into.")
+
+
+class ProductImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose the CSV file to check.")],
+        description="UTF-8, with a header row naming the columns; at most 5 MB.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    submit = SubmitField("Check the file (dry run)")
+
+
+class ProductImportApplyForm(FlaskForm):
+    """The confirmation of a dry run: the same file, carried signed (``content``)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Import")
