@@ -23,6 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
 from shop.catalog.editing import ProductFields, add_product, check_product_fields, edit_product
@@ -477,5 +478,15 @@ def import_products(
     except CatalogFieldErrors as error:  # another change came in between plan and apply
         raise ProductImportRefused(
             [Problem(row.line, _column_of(name), message) for name, message in error.errors.items()]
+        ) from None
+    except IntegrityError:  # another import took this SKU or slug at the same moment
+        raise ProductImportRefused(
+            [
+                Problem(
+                    row.line,
+                    None,
+                    "another change took this SKU or slug meanwhile; check the file again.",
+                )
+            ]
         ) from None
     return plan
