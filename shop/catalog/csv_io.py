@@ -208,8 +208,12 @@ def export_products() -> str:
 
 def _decode(data: bytes) -> tuple[str, list[Problem]]:
     """The file's text (UTF-8, with or without a byte-order mark), or why it is not."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "", [Problem(1, None, "the file is UTF-16; save it as CSV in UTF-8.")]
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        message = "the file holds NUL bytes: it is UTF-16 or not text; save it as CSV in UTF-8."
+        return "", [Problem(line, None, message)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -220,22 +224,21 @@ def _decode(data: bytes) -> tuple[str, list[Problem]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] = []
     line = 1
-    for cells in reader:
-        if not header:
-            header = cells
-        for index, cell in enumerate(cells):
-            if "\ufffd" in cell:
-                column = header[index] if index < len(header) and cells is not header else None
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "this text is not UTF-8 (perhaps Latin-1 or Windows-1252);"
-                        " save the file as CSV in UTF-8.",
-                    )
-                )
-        line = reader.line_num + 1
-    return "", problems
+    message = (
+        "this text is not UTF-8 (perhaps Latin-1 or Windows-1252); save the file as CSV in UTF-8."
+    )
+    try:
+        for cells in reader:
+            if not header:
+                header = cells
+            for index, cell in enumerate(cells):
+                if "\ufffd" in cell:
+                    known = index < len(header) and cells is not header
+                    problems.append(Problem(line, header[index] if known else None, message))
+            line = reader.line_num + 1
+    except csv.Error:  # what is not UTF-8 is reported up to here; the rest waits for a fix
+        pass
+    return "", problems or [Problem(line, None, message)]
 
 
 @dataclass

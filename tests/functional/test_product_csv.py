@@ -243,6 +243,14 @@ def without_column(name: str) -> bytes:
             id="utf-16",
         ),
         pytest.param(
+            csv_bytes([new_row()]).decode("utf-8").encode("utf-16-le"),
+            [
+                "line 1: the file holds NUL bytes: it is UTF-16 or not text;"
+                " save it as CSV in UTF-8."
+            ],
+            id="utf-16-without-byte-order-mark",
+        ),
+        pytest.param(
             b"",
             [f"line 1: the file is empty: it needs a header row ({','.join(COLUMNS)})."],
             id="empty",
