@@ -71,13 +71,13 @@ def test_a_csv_import_is_checked_then_confirmed_and_every_step_passes_axe(
     assert_accessible(page)
 
     page.get_by_label("CSV file").set_input_files(
-        {"name": "bad.csv", "mimeType": "text/csv", "buffer": _csv(sku, "12,5x")}
+        {"name": "bad.csv", "mimeType": "text/csv", "buffer": _csv(sku, "12.5x")}
     )
     page.get_by_role("button", name="Check the file (dry run)").click()
     assert_accessible(page)
     expect(page.get_by_role("alert")).to_contain_text("1 problem in bad.csv")
     expect(page.get_by_role("region", name="Problems of the file")).to_contain_text(
-        "'12,5x' is not a price such as 149.50."
+        "'12.5x' is not a price such as 149.50."
     )
 
     page.get_by_label("CSV file").set_input_files(
