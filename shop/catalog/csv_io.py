@@ -438,7 +438,7 @@ def plan_import(data: bytes, *, mode: ImportMode = ImportMode.CREATE_OR_UPDATE) 
         duplicate = False
         for column, value in (("sku", fields.sku), ("slug", fields.slug)):
             seen = first_line.setdefault((column, value), line)
-            if seen != line:
+            if value and seen != line:  # an empty one is reported by the checks below
                 report(column, f"{value} is already on line {seen}.")
                 duplicate = True
         if duplicate:
