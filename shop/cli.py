@@ -54,6 +54,73 @@ def seed_demo_command(generated: int) -> None:
         click.echo(f"generated products: added {added}, {generated} wanted")
 
 
+@shop_cli.command("import-products")
+@click.argument("path", metavar="FILE.csv")
+@click.option(
+    "--apply",
+    "apply_it",
+    is_flag=True,
+    help="Import the file. Without it, a dry run: the problems or the plan, nothing changed.",
+)
+@with_appcontext
+def import_products_command(path: str, apply_it: bool) -> None:
+    """Create or update products by SKU from a CSV file (the columns export-products
+    writes). A dry run unless --apply; a file with any problem imports nothing."""
+    from shop.catalog.csv_io import (
+        ProductImportRefused,
+        RowAction,
+        import_products,
+        plan_import,
+    )
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        plan = import_products(None, data) if apply_it else plan_import(data)
+        problems = plan.problems
+    except ProductImportRefused as refused:
+        db.session.rollback()
+        problems = refused.problems
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}:"
+            " nothing imported"
+        )
+    for row in plan.changes:
+        what = f" ({', '.join(row.changed)})" if row.action == RowAction.UPDATE else ""
+        click.echo(f"line {row.line}: {row.action} {row.fields.sku}{what}")
+    if apply_it:
+        db.session.commit()
+        click.echo(
+            f"imported: {plan.count(RowAction.CREATE)} created,"
+            f" {plan.count(RowAction.UPDATE)} updated, {plan.count(RowAction.UNCHANGED)} unchanged"
+        )
+    else:
+        db.session.rollback()
+        click.echo(f"dry run: {plan.summary()}; nothing changed (--apply imports it)")
+
+
+@shop_cli.command("export-products")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="Write to this file instead of the standard output.",
+)
+@with_appcontext
+def export_products_command(output) -> None:
+    """Write every product, active or not, as CSV (UTF-8), by SKU."""
+    from shop.catalog.csv_io import export_products
+
+    output.write(export_products())
+
+
 ADMIN_PASSWORD_VARIABLE = "SHOP_ADMIN_PASSWORD"
 
 

@@ -1,21 +1,30 @@
 """The demo catalogue: ``flask shop seed-demo``.
 
-Idempotent: whatever is already there (found by slug, SKU or lot number) is
-left as it is, so a second run changes nothing and an administrator's edits to
-demo products survive. ``--products N`` adds generated products, numbered, so
-that asking for the same N again adds nothing either.
+The catalogue is data in ``shop/demo_catalogue/``: brands, ingredients and
+indications (a CSV each), the products as the CSV the back office imports and
+exports (loaded through that importer, so every ``make run`` exercises it), and the
+stock lots, received through the inventory so that the ledger has their receipts.
+A lot's expiry is a number of days from the day of seeding, so the demo stock stays
+fresh (a negative number is a lot that has already expired).
+
+Idempotent: whatever is already there (found by slug, SKU or lot number) is left
+as it is, so a second run changes nothing and an administrator's edits to demo
+products survive. ``--products N`` adds generated products, numbered, so that
+asking for the same N again adds nothing either.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from shop.catalog import demo_data
+from shop.catalog.csv_io import ImportMode, RowAction, import_products
 from shop.catalog.enums import ConcentrationUnit, Profession
 from shop.catalog.models import (
     Brand,
@@ -27,11 +36,9 @@ from shop.catalog.models import (
     product_indications,
 )
 from shop.catalog.services import (
-    CompositionLine,
     create_brand,
     create_indication,
     create_ingredient,
-    create_product,
     find_brand,
     find_indication,
     find_ingredient,
@@ -45,6 +52,14 @@ from shop.inventory.models import StockLot, StockMovement
 from shop.inventory.services import receive_stock
 
 GENERATED_SKU_PREFIX = "GEN-"
+DEMO_CATALOGUE = Path(__file__).resolve().parent / "demo_catalogue"
+DEMO_PRODUCTS = DEMO_CATALOGUE / "products.csv"
+
+
+def demo_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one of the demo catalogue's files ("brands", "products", "lots"...)."""
+    with open(DEMO_CATALOGUE / f"{name}.csv", encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
 
 
 @dataclass
@@ -66,74 +81,51 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
     """Add whatever of the demo catalogue is missing."""
     today = today or utcnow().date()
     report = SeedReport()
-    brands, report.brands = _ensure(demo_data.BRANDS, find_brand, create_brand)
-    ingredients, report.ingredients = _ensure(
-        demo_data.INGREDIENTS, find_ingredient, create_ingredient
+    report.brands = _ensure(
+        [{**row, "country": row["country"] or None} for row in demo_rows("brands")],
+        find_brand,
+        create_brand,
     )
-    indications, report.indications = _ensure(
-        demo_data.INDICATIONS, find_indication, create_indication
-    )
-
-    for data in demo_data.PRODUCTS:
-        product = find_product_by_sku(data["sku"])
-        if product is None:
-            product = create_product(
-                sku=data["sku"],
-                slug=data["slug"],
-                name=data["name"],
-                brand=brands[data["brand"]],
-                form=data["form"],
-                volume_ml=Decimal(data["volume_ml"]),
-                units_per_pack=data["units_per_pack"],
-                price_cents=data["price_cents"],
-                currency=data["currency"],
-                description=data["description"],
-                contraindications=data["contraindications"],
-                composition=[
-                    CompositionLine(
-                        ingredients[slug],
-                        Decimal(value) if value is not None else None,
-                        ConcentrationUnit(unit) if unit is not None else None,
-                    )
-                    for slug, value, unit in data["ingredients"]
-                ],
-                indications=[indications[slug] for slug in data["indications"]],
-                professions=data["professions"],
-                is_active=data["active"],
-            )
-            report.products += 1
-        report.lots += _seed_lots(product, data["stock"], today)
+    report.ingredients = _ensure(demo_rows("ingredients"), find_ingredient, create_ingredient)
+    report.indications = _ensure(demo_rows("indications"), find_indication, create_indication)
+    # Products an administrator has edited keep their edits: only missing SKUs are created.
+    plan = import_products(None, DEMO_PRODUCTS.read_bytes(), mode=ImportMode.CREATE_MISSING)
+    report.products = plan.count(RowAction.CREATE)
+    report.lots = _seed_lots(demo_rows("lots"), today)
     return report
 
 
-def _ensure(rows: list[dict], find, create) -> tuple[dict, int]:
-    """Each row's record by slug, created where missing; and how many were created."""
-    records, created = {}, 0
+def _ensure(rows: list[dict], find, create) -> int:
+    """Create each row missing by slug; how many were created."""
+    created = 0
     for data in rows:
-        record = find(data["slug"])
-        if record is None:
-            record = create(**data)
+        if find(data["slug"]) is None:
+            create(**data)
             created += 1
-        records[data["slug"]] = record
-    return records, created
+    return created
 
 
-def _seed_lots(product: Product, lots: list[tuple[str, int, int]], today: date) -> int:
+def _seed_lots(rows: list[dict[str, str]], today: date) -> int:
     known = set(
-        db.session.scalars(select(StockLot.lot_number).where(StockLot.product_id == product.id))
+        db.session.execute(
+            select(Product.sku, StockLot.lot_number).join(
+                StockLot, StockLot.product_id == Product.id
+            )
+        ).tuples()
     )
     added = 0
-    for lot_number, days_to_expiry, quantity in lots:
-        if lot_number in known:
+    for row in rows:
+        if (row["sku"], row["lot_number"]) in known:
             continue
-        expires_on = today + timedelta(days=days_to_expiry)
+        product = find_product_by_sku(row["sku"])
+        expires_on = today + timedelta(days=int(row["expires_in_days"]))
         # A lot that has expired by now was received while it was still good.
         received_on = min(today, expires_on - timedelta(days=365))
         receive_stock(
             product,
-            lot_number=lot_number,
+            lot_number=row["lot_number"],
             expires_on=expires_on,
-            quantity=quantity,
+            quantity=int(row["quantity"]),
             note="demo stock",
             on=received_on,
         )

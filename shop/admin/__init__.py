@@ -19,4 +19,4 @@ def _administrators_only():
     return None
 
 
-from shop.admin import audit, catalog, orders, stock, users, views  # noqa: E402,F401
+from shop.admin import audit, catalog, catalog_csv, orders, stock, users, views  # noqa: E402,F401

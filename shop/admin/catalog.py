@@ -19,10 +19,6 @@ from shop.admin.catalog_forms import (
     TermCreateForm,
     TermMergeForm,
     TermRenameForm,
-    decimal_text,
-    format_price,
-    price_cents,
-    slug_from,
 )
 from shop.audit.models import AuditEvent
 from shop.catalog.editing import (
@@ -46,6 +42,7 @@ from shop.catalog.errors import CatalogError, CatalogFieldErrors
 from shop.catalog.merging import merge_terms
 from shop.catalog.models import Brand, Indication, Ingredient, Product
 from shop.catalog.services import CompositionLine
+from shop.catalog.values import decimal_text, format_price, price_cents, slug_from
 from shop.extensions import db
 from shop.orders.product_removal import Removal, remove_product, why_product_is_kept
 

@@ -12,11 +12,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,37 +35,14 @@ from shop.catalog.enums import (
     Profession,
     TreatmentArea,
 )
-from shop.catalog.search import normalise
+from shop.catalog.values import DECIMAL, VOLUME, price_cents
 
-MONEY = re.compile(r"^[0-9]{1,7}(?:\.[0-9]{1,2})?$")
-DECIMAL = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,4})?$")
 ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active only"), ("no", "Inactive only")]
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def price_cents(text: str) -> int:
-    """'149', '149.5', '149.50' -> 14950; ValueError for anything else."""
-    text = (text or "").strip().replace(",", "")
-    if not MONEY.match(text):
-        raise ValueError(text)
-    return int(Decimal(text) * 100)
-
-
-def format_price(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-def decimal_text(value: Decimal | None) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
-
-
-def slug_from(name: str) -> str:
-    """A slug made from a name: 'Acide hyaluronique 2 %' -> 'acide-hyaluronique-2'."""
-    return "-".join(normalise(name).split())[:80].strip("-")
 
 
 class CompositionRowForm(Form):
@@ -145,7 +124,7 @@ class ProductEditForm(FlaskForm):
 
     def validate_volume_ml(self, field) -> None:
         text = (field.data or "").strip()
-        if not re.fullmatch(r"[0-9]{1,5}(?:\.[0-9]{1,2})?", text) or Decimal(text) <= 0:
+        if not VOLUME.match(text) or Decimal(text) <= 0:
             raise ValidationError("Enter the volume in ml, above zero, such as 5 or 2.5.")
 
     def validate_units_per_pack(self, field) -> None:
@@ -236,3 +215,20 @@ class TermMergeForm(FlaskForm):
     def validate_survivor(self, field) -> None:
         if not field.data or field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose which one to merge into.")
+
+
+class ProductImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose the CSV file to check.")],
+        description="UTF-8, with a header row naming the columns; at most 5 MB.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    submit = SubmitField("Check the file (dry run)")
+
+
+class ProductImportApplyForm(FlaskForm):
+    """The confirmation of a dry run: the same file, carried signed (``content``)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Import")

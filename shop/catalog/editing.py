@@ -181,8 +181,9 @@ def _state(product: Product) -> str:
     return "active" if product.is_active else "inactive"
 
 
-def add_product(actor: User, fields: ProductFields) -> Product:
-    """A new product from the back office, checked field by field, with its audit event."""
+def add_product(actor: User | None, fields: ProductFields) -> Product:
+    """A new product from the back office, checked field by field, with its audit event
+    (``actor`` None: the system, such as an import from the command line)."""
     problems = check_product_fields(fields)
     if problems:
         raise CatalogFieldErrors(problems)
@@ -240,7 +241,7 @@ def _replace_professions(product: Product, professions: Sequence[Profession | st
     ]
 
 
-def edit_product(actor: User, product: Product, fields: ProductFields) -> Product:
+def edit_product(actor: User | None, product: Product, fields: ProductFields) -> Product:
     """Change a product to these fields; the audit event says what changed, from what to what."""
     problems = check_product_fields(fields, product)
     if problems:

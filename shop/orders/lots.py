@@ -25,6 +25,7 @@ from shop.inventory.models import StockLot, StockMovement
 from shop.licensing.models import Licence
 from shop.orders.enums import OrderStatus
 from shop.orders.models import Order
+from shop.spreadsheet import guard_cell
 
 
 def ledger_of(product: Product) -> Select:
@@ -169,17 +170,13 @@ RECALL_COLUMNS = [
     "quantity",
 ]
 
-# A cell a spreadsheet would run as a formula (a buyer may name themselves "=HYPERLINK(...)").
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
 
 def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if _FORMULA.match(text) else text
+    return guard_cell(str(value))
 
 
 def recall_csv(report: Recall) -> str:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask, url_for
 
-from shop.catalog import demo_data
 from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
+from tests import demo_catalogue as demo_data
 from tests.browser.conftest import DEMO_ORDER_NUMBER
 from tests.conftest import make_app
 

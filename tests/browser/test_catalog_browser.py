@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from shop.catalog import demo_data
+from tests import demo_catalogue as demo_data
 from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.browser

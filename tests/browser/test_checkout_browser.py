@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import select
 
-from shop.catalog import demo_data
 from shop.catalog.models import Product
 from shop.extensions import db
 from shop.inventory.models import StockLot
 from shop.orders.enums import OrderStatus
 from shop.orders.models import Order
 from shop.payments.localstripe_server import register_webhook, unregister_webhook
+from tests import demo_catalogue as demo_data
 from tests.browser import conftest as browser_conftest
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE

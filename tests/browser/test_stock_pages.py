@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from shop.catalog import demo_data
 from shop.catalog.services import find_product_by_sku
 from shop.demo_accounts import DEMO_ADMIN
 from shop.extensions import db
 from shop.inventory.services import today
+from tests import demo_catalogue as demo_data
 from tests.browser.axe import assert_accessible
 from tests.factories import make_order, make_professional
 

@@ -38,6 +38,9 @@ KNOWN_ENDPOINTS = {
     "admin.product_create",
     "admin.product_edit",
     "admin.product_delete",
+    "admin.product_import",
+    "admin.product_import_apply",
+    "admin.product_export",
     *(
         f"admin.{kind}_{verb}"
         for kind in ("brand", "ingredient", "indication")

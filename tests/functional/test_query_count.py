@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shop.catalog import demo_data
 from shop.demo import seed_demo, seed_generated_products
 from shop.extensions import cache, db
+from tests import demo_catalogue as demo_data
 from tests.factories import make_professional
 
 # Cold: token, 3 vocabularies, 4 facet groups, total, page of products with brands,

@@ -217,3 +217,40 @@ def test_the_demo_administrator_logs_in_through_the_form(
     response = post_form("/login", {"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_loads_its_products_through_the_csv_importer_and_keeps_later_edits(runner):
+    from shop.audit.models import AuditEvent
+    from shop.catalog.csv_io import export_products
+    from shop.demo import DEMO_PRODUCTS, demo_rows
+
+    assert runner.invoke(args=["shop", "seed-demo"]).exit_code == 0
+    rows = demo_rows("products")
+    # Every demo product was created by the importer, as the system, with its audit event.
+    created = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "product.create")
+    ).all()
+    assert len(created) == len(rows) and {event.actor_id for event in created} == {None}
+    # The catalogue exported is the demo file itself, cell for cell (in SKU order).
+    exported = export_products().splitlines()
+    demo = DEMO_PRODUCTS.read_text(encoding="utf-8").splitlines()
+    assert exported[0] == demo[0] and sorted(exported[1:]) == sorted(demo[1:])
+
+    edited = db.session.scalar(select(Product).where(Product.sku == rows[0]["sku"]))
+    edited.price_cents += 100
+    edited.name = "Renamed by an administrator"
+    db.session.commit()
+    again = runner.invoke(args=["shop", "seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert "0 products" in again.output
+    assert edited.name == "Renamed by an administrator"
+
+
+def test_seed_demo_lots_expire_relative_to_the_day_of_seeding(runner):
+    from shop.demo import demo_rows
+
+    assert runner.invoke(args=["shop", "seed-demo"]).exit_code == 0
+    today = utcnow().date()
+    expiries = dict(db.session.execute(select(StockLot.lot_number, StockLot.expires_on)).all())
+    for row in demo_rows("lots"):
+        assert expiries[row["lot_number"]] == today + timedelta(days=int(row["expires_in_days"]))

@@ -1,0 +1,444 @@
+"""Products as CSV: the export, the dry run and its report by line and column, the
+import by SKU (all or nothing), the command line and the back office's pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.audit.models import AuditEvent
+from shop.catalog.cache import current_token
+from shop.catalog.csv_io import (
+    COLUMNS,
+    ImportMode,
+    ProductImportRefused,
+    RowAction,
+    export_products,
+    import_products,
+    plan_import,
+)
+from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
+from shop.catalog.models import Product
+from shop.catalog.services import find_product_by_sku
+from shop.extensions import db
+from tests.factories import make_brand, make_indication, make_ingredient, make_product
+
+
+@pytest.fixture
+def catalogue(app):
+    """Two products over a small vocabulary, committed (a view that refuses rolls back)."""
+    brand = make_brand("Dermaqual", slug="dermaqual")
+    ha = make_ingredient("Hyaluronic acid", IngredientKind.HYALURONIC_ACID, slug="ha")
+    biotin = make_ingredient("Biotin", IngredientKind.VITAMIN, slug="biotin")
+    zinc = make_ingredient("Zinc", IngredientKind.MINERAL, slug="zinc")
+    wrinkles = make_indication("Wrinkles", TreatmentArea.FACE, slug="wrinkles")
+    hair = make_indication("Hair loss", TreatmentArea.SCALP, slug="hair-loss")
+    make_product(
+        "Hydra Boost",
+        brand=brand,
+        sku="DQ-HYDRA-5",
+        slug="hydra-boost",
+        ingredients=[(ha, "20", "mg/ml"), (zinc, "0.5", "%"), biotin],
+        indications=[wrinkles, hair],
+        price_cents=14950,
+        volume_ml=Decimal("2.5"),
+        description='Deep hydration.\r\nSecond line, with a comma, and "quotes".',
+        contraindications="Pregnancy.",
+        professions=[Profession.PHYSICIAN, Profession.DERMATOLOGIST],
+    )
+    make_product(
+        '=HYPERLINK("http://evil.example")',
+        brand=brand,
+        sku="DQ-FORMULA-1",
+        slug="formula",
+        ingredients=[biotin],
+        indications=[hair],
+        description="'-not a formula, but starts like one once guarded",
+        contraindications="@SUM(1)",
+        is_active=False,
+    )
+    db.session.commit()
+
+
+def csv_bytes(rows: list[dict[str, str]], columns=COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def exported_rows() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(export_products(), newline="")))
+
+
+def new_row(**overrides) -> dict[str, str]:
+    row = {
+        "sku": "DQ-NEW-1",
+        "name": "Scalp Renew",
+        "slug": "",
+        "brand": "dermaqual",
+        "form": "ampoule",
+        "volume_ml": "5",
+        "units_per_pack": "10",
+        "price": "89.90",
+        "currency": "eur",
+        "active": "yes",
+        "professions": "nurse|physician",
+        "ingredients": "biotin:2 mg/ml|zinc",
+        "indications": "hair-loss",
+        "description": "For thinning hair.",
+        "contraindications": "Pregnancy.",
+    }
+    row.update(overrides)
+    return row
+
+
+def audit_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def product_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Product))
+
+
+# The round trip ---------------------------------------------------------------------------
+
+
+def test_exporting_and_importing_the_same_file_changes_nothing(catalogue):
+    data = export_products().encode("utf-8")
+    stamps = dict(db.session.execute(select(Product.sku, Product.updated_at)).all())
+    token, events = current_token(), audit_count()
+
+    plan = import_products(None, data)
+    db.session.commit()
+
+    assert plan.problems == []
+    assert [row.action for row in plan.rows] == [RowAction.UNCHANGED, RowAction.UNCHANGED]
+    assert current_token() == token
+    assert audit_count() == events
+    assert dict(db.session.execute(select(Product.sku, Product.updated_at)).all()) == stamps
+    assert export_products().encode("utf-8") == data
+
+
+def test_the_export_has_every_column_and_guards_formulas(catalogue):
+    rows = {row["sku"]: row for row in exported_rows()}
+    hydra, formula = rows["DQ-HYDRA-5"], rows["DQ-FORMULA-1"]
+    assert list(hydra) == list(COLUMNS)
+    assert hydra["price"] == "149.50" and hydra["currency"] == "EUR"
+    assert hydra["volume_ml"] == "2.5" and hydra["active"] == "yes"
+    assert hydra["ingredients"] == "ha:20 mg/ml|zinc:0.5 %|biotin"
+    assert hydra["indications"] == "hair-loss|wrinkles"
+    assert hydra["professions"] == "physician|dermatologist"
+    assert hydra["description"] == 'Deep hydration.\r\nSecond line, with a comma, and "quotes".'
+    # A spreadsheet would run these as formulas: each is written with a leading quote.
+    assert formula["name"] == '\'=HYPERLINK("http://evil.example")'
+    assert formula["contraindications"] == "'@SUM(1)"
+    assert formula["description"] == "''-not a formula, but starts like one once guarded"
+    assert formula["active"] == "no"
+
+
+# Create and update by SKU -----------------------------------------------------------------
+
+
+def test_an_import_creates_new_skus_and_updates_known_ones_with_audit_events(catalogue):
+    rows = {row["sku"]: row for row in exported_rows()}
+    changed = {**rows["DQ-HYDRA-5"], "price": "155", "indications": "wrinkles"}
+    data = csv_bytes([changed, rows["DQ-FORMULA-1"], new_row()])
+    token = current_token()
+
+    plan = plan_import(data)
+    assert plan.summary() == "1 to create, 1 to update, 1 unchanged"
+    assert plan.rows[0].changed == ["price", "indications"]
+    assert find_product_by_sku("DQ-NEW-1") is None  # the dry run changed nothing
+    assert current_token() == token
+
+    import_products(None, data)
+    db.session.commit()
+    hydra = find_product_by_sku("DQ-HYDRA-5")
+    assert hydra.price_cents == 15500 and [i.slug for i in hydra.indications] == ["wrinkles"]
+    created = find_product_by_sku("DQ-NEW-1")
+    assert created.slug == "scalp-renew" and created.currency == "EUR"
+    assert [(line.ingredient.slug, line.concentration) for line in created.composition] == [
+        ("biotin", "2 mg/ml"),
+        ("zinc", None),
+    ]
+    assert created.professions == [Profession.PHYSICIAN, Profession.NURSE]
+    assert current_token() != token
+    actions = dict(
+        db.session.execute(
+            select(AuditEvent.action, AuditEvent.reason).where(
+                AuditEvent.action.in_(["product.create", "product.update"])
+            )
+        ).all()
+    )
+    assert actions["product.create"] == "DQ-NEW-1 Scalp Renew"
+    assert "price: 14950 EUR → 15500 EUR" in actions["product.update"]
+
+
+def test_create_missing_mode_leaves_existing_products_as_they_are(catalogue):
+    row = {**exported_rows()[1], "price": "1.00"}
+    plan = import_products(None, csv_bytes([row, new_row()]), mode=ImportMode.CREATE_MISSING)
+    assert plan.summary() == "1 to create, 0 to update, 1 unchanged"
+    assert find_product_by_sku(row["sku"]).price_cents != 100
+    assert find_product_by_sku("DQ-NEW-1") is not None
+
+
+# Bad files ---------------------------------------------------------------------------------
+
+
+def without_column(name: str) -> bytes:
+    return csv_bytes([new_row()], [c for c in COLUMNS if c != name])
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(
+            without_column("price"),
+            ["line 1, column price: this column is missing from the header row."],
+            id="missing-column",
+        ),
+        pytest.param(
+            csv_bytes([new_row(sku="DQ-A-1", slug="a"), new_row(sku="DQ-B-1", price="12,5x")]),
+            ["line 3, column price: '12,5x' is not a price such as 149.50."],
+            id="bad-price",
+        ),
+        pytest.param(
+            csv_bytes([new_row(ingredients="biotin|unobtainium:2 mg/ml")]),
+            ["line 2, column ingredients: there is no ingredient 'unobtainium': create it first."],
+            id="unknown-ingredient",
+        ),
+        pytest.param(
+            csv_bytes([new_row(indications="hair-loss|baldness")]),
+            ["line 2, column indications: there is no indication 'baldness': create it first."],
+            id="unknown-indication",
+        ),
+        pytest.param(
+            csv_bytes([new_row(), new_row(name="Other", slug="other"), new_row(slug="x")]),
+            [
+                "line 3, column sku: DQ-NEW-1 is already on line 2.",
+                "line 4, column sku: DQ-NEW-1 is already on line 2.",
+            ],
+            id="duplicate-sku",
+        ),
+        pytest.param(
+            csv_bytes([new_row(), new_row(name="Crème légère", sku="DQ-B-1", slug="b")])
+            .decode("utf-8")
+            .encode("latin-1"),
+            [
+                "line 3, column name: this text is not UTF-8 (perhaps Latin-1 or Windows-1252);"
+                " save the file as CSV in UTF-8."
+            ],
+            id="latin-1",
+        ),
+        pytest.param(
+            csv_bytes([new_row()]).decode("utf-8").encode("utf-16"),
+            ["line 1: the file is UTF-16; save it as CSV in UTF-8."],
+            id="utf-16",
+        ),
+        pytest.param(
+            csv_bytes([new_row()]).decode("utf-8").encode("utf-16-le"),
+            [
+                "line 1: the file holds NUL bytes: it is UTF-16 or not text;"
+                " save it as CSV in UTF-8."
+            ],
+            id="utf-16-without-byte-order-mark",
+        ),
+        pytest.param(
+            b"",
+            [f"line 1: the file is empty: it needs a header row ({','.join(COLUMNS)})."],
+            id="empty",
+        ),
+        pytest.param(
+            csv_bytes([new_row(slug="hydra-boost", form="syringe", volume_ml="2.555")]),
+            [
+                "line 2, column form: 'syringe' is not a form: one of vial, ampoule,"
+                " prefilled-syringe.",
+                "line 2, column volume_ml: '2.555' is not a volume in ml such as 5 or 2.5.",
+            ],
+            id="bad-cells",
+        ),
+        pytest.param(
+            csv_bytes([new_row(slug="hydra-boost")]),
+            ["line 2, column slug: The slug hydra-boost belongs to another product."],
+            id="slug-of-another-product",
+        ),
+        pytest.param(
+            csv_bytes([new_row()]) + b"DQ-SHORT-1,Short row\r\n",
+            ["line 3: 2 cells, where the header row has 15."],
+            id="short-row",
+        ),
+    ],
+)
+def test_a_bad_file_is_reported_by_line_and_column_and_changes_nothing(catalogue, data, expected):
+    token, events, products = current_token(), audit_count(), product_count()
+    assert [str(problem) for problem in plan_import(data).problems] == expected
+    with pytest.raises(ProductImportRefused) as refused:
+        import_products(None, data)
+    db.session.rollback()
+    assert [str(problem) for problem in refused.value.problems] == expected
+    assert (current_token(), audit_count(), product_count()) == (token, events, products)
+
+
+def test_one_bad_row_imports_nothing(catalogue):
+    update = {**exported_rows()[1], "price": "1.00"}
+    data = csv_bytes([update, new_row(), new_row(sku="DQ-BAD-1", slug="bad", units_per_pack="0")])
+    with pytest.raises(ProductImportRefused) as refused:
+        import_products(None, data)
+    db.session.rollback()
+    # Lines are the file's: the exported row's two-line description takes lines 2 and 3.
+    assert [str(p) for p in refused.value.problems] == [
+        "line 5, column units_per_pack: A pack holds 1 to 1000 units."
+    ]
+    assert find_product_by_sku("DQ-NEW-1") is None
+    assert find_product_by_sku(update["sku"]).price_cents != 100
+
+
+def test_a_utf8_file_with_a_byte_order_mark_reads_as_utf8(catalogue):
+    plan = plan_import(b"\xef\xbb\xbf" + csv_bytes([new_row(name="Crème légère")]))
+    assert plan.problems == [] and plan.rows[0].fields.name == "Crème légère"
+
+
+# The command line --------------------------------------------------------------------------
+
+
+def test_the_cli_dry_run_prints_the_plan_and_changes_nothing(catalogue, runner, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_bytes(csv_bytes([new_row(), {**exported_rows()[0], "name": "Renamed"}]))
+    result = runner.invoke(args=["shop", "import-products", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "line 2: create DQ-NEW-1" in result.output
+    assert "line 3: update DQ-FORMULA-1 (name)" in result.output
+    assert "dry run: 1 to create, 1 to update, 0 unchanged; nothing changed" in result.output
+    assert find_product_by_sku("DQ-NEW-1") is None
+
+    applied = runner.invoke(args=["shop", "import-products", str(path), "--apply"])
+    assert applied.exit_code == 0, applied.output
+    assert "imported: 1 created, 1 updated, 0 unchanged" in applied.output
+    assert find_product_by_sku("DQ-FORMULA-1").name == "Renamed"
+    # The system made these changes: no actor.
+    assert (
+        db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "product.create"))
+        is None
+    )
+
+
+def test_the_cli_lists_each_problem_and_exits_non_zero(catalogue, runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                new_row(sku="DQ-A-1", slug="a"),
+                new_row(sku="DQ-B-1", slug="b"),
+                new_row(price="abc", indications="nowhere"),
+            ]
+        )
+    )
+    result = runner.invoke(args=["shop", "import-products", str(path), "--apply"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "line 4, column price: 'abc' is not a price such as 149.50.",
+        "line 4, column indications: there is no indication 'nowhere': create it first.",
+        f"Error: 2 problems in {path}: nothing imported",
+    ]
+    assert find_product_by_sku("DQ-A-1") is None
+
+
+def test_the_cli_refuses_a_missing_file_in_one_line(runner, tmp_path):
+    result = runner.invoke(args=["shop", "import-products", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: cannot read {tmp_path / 'nope.csv'}: No such file or directory"
+    ]
+
+
+def test_the_cli_exports_what_the_importer_reads(catalogue, runner, tmp_path):
+    path = tmp_path / "out.csv"
+    result = runner.invoke(args=["shop", "export-products", "--output", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == export_products().encode("utf-8")
+    again = runner.invoke(args=["shop", "import-products", str(path)])
+    assert "dry run: 0 to create, 0 to update, 2 unchanged" in again.output
+
+
+# The back office ---------------------------------------------------------------------------
+
+_CONTENT = re.compile(r'name="content" type="hidden" value="([^"]+)"')
+
+
+def upload(client, csrf_token, data: bytes, filename: str = "products.csv"):
+    token = csrf_token("/admin/products/import")
+    return client.post(
+        "/admin/products/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_import_page_reports_problems_by_line_and_column(catalogue, client, admin, csrf_token):
+    response = upload(client, csrf_token, csv_bytes([new_row(price="12,5x")]), "mine.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "1 problem in mine.csv: nothing was imported" in page
+    assert re.search(r"<td>2</td><td[^>]*>price</td><td>&#39;12,5x&#39; is not a price", page)
+    assert 'name="content"' not in page  # nothing to confirm
+
+
+def test_the_import_page_shows_the_plan_and_its_confirmation_applies_that_file(
+    catalogue, client, admin, csrf_token
+):
+    response = upload(client, csrf_token, csv_bytes([new_row()]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Dry run of products.csv: 1 to create, 0 to update, 0 unchanged" in page
+    assert find_product_by_sku("DQ-NEW-1") is None
+    carried = _CONTENT.search(page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    applied = client.post(
+        "/admin/products/import/apply", data={"csrf_token": token, "content": carried}
+    )
+    assert applied.status_code == 302 and applied.location.endswith("/admin/products")
+    product = find_product_by_sku("DQ-NEW-1")
+    assert product is not None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "product.create"))
+    assert (event.actor_id, event.subject_id) == (admin.id, product.id)
+    assert "Imported: 1 created, 0 updated, 0 unchanged." in client.get("/admin/products").get_data(
+        as_text=True
+    )
+
+
+def test_an_altered_confirmation_imports_nothing(catalogue, client, admin, csrf_token):
+    page = upload(client, csrf_token, csv_bytes([new_row()])).get_data(as_text=True)
+    carried = _CONTENT.search(page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    other = csv_bytes([new_row(sku="DQ-EVIL-1", slug="evil")])
+    import base64
+    import zlib
+
+    forged = base64.urlsafe_b64encode(zlib.compress(other)).decode() + carried[carried.index(".") :]
+    for content in (forged, carried[:-2] + "xx"):
+        response = client.post(
+            "/admin/products/import/apply", data={"csrf_token": token, "content": content}
+        )
+        assert response.status_code == 302 and response.location.endswith("/admin/products/import")
+    assert find_product_by_sku("DQ-EVIL-1") is None and find_product_by_sku("DQ-NEW-1") is None
+
+
+def test_the_export_link_downloads_the_catalogue_as_csv(catalogue, client, admin):
+    response = client.get("/admin/products.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert re.fullmatch(
+        r'attachment; filename="products-\d{4}-\d{2}-\d{2}\.csv"',
+        response.headers["Content-Disposition"],
+    )
+    assert response.get_data() == export_products().encode("utf-8")
+    listing = client.get("/admin/products").get_data(as_text=True)
+    assert 'href="/admin/products.csv"' in listing and 'href="/admin/products/import"' in listing
