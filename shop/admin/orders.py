@@ -21,11 +21,16 @@ from shop.admin.forms import OrderCancelForm, OrderRefundForm, OrderResolveForm,
 from shop.extensions import db
 from shop.orders.enums import OrderStatus
 from shop.orders.errors import OrderError
-from shop.orders.fulfilment import SHIPPABLE, resolve_flag, ship_order
+from shop.orders.fulfilment import can_ship, resolve_flag, ship_order
 from shop.orders.models import Order, OrderLine
 from shop.orders.queries import OrderFilter, order_list
 from shop.payments.errors import PaymentError
-from shop.payments.refunds import cancel_by_administrator, refund_order, refundable_cents
+from shop.payments.refunds import (
+    can_cancel,
+    cancel_by_administrator,
+    refund_order,
+    refundable_cents,
+)
 from shop.templating import format_money
 
 ORDERS_PER_PAGE = 25
@@ -94,9 +99,8 @@ def _page(order: Order, *, status: int = 200, **forms):
         render_template(
             "admin/orders/detail.html",
             order=order,
-            can_ship=order.status in SHIPPABLE,
-            can_cancel=order.status
-            in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED),
+            can_ship=can_ship(order),
+            can_cancel=can_cancel(order),
             refundable=left,
             refundable_label=format_money(left, order.currency) if left else "",
             **forms,

@@ -20,11 +20,19 @@ SHIPPABLE = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
 
 
 def refused(order: Order, action: str) -> OrderError:
+    state = f"is {order.status.label.lower()}"
+    if order.shipped_at and order.status == OrderStatus.PARTIALLY_REFUNDED:
+        state = "was shipped, then refunded in part"  # its status no longer says shipped
     return OrderError(
         OrderError.WRONG_STATUS,
-        f"Order {order.number} is {order.status.label.lower()}: it cannot be {action} now.",
+        f"Order {order.number} {state}: it cannot be {action} now.",
         status=409,
     )
+
+
+def can_ship(order: Order) -> bool:
+    """Paid, and not shipped yet: a part refund after shipping leaves it shipped."""
+    return order.status in SHIPPABLE and order.shipped_at is None
 
 
 def ship_order(
@@ -32,7 +40,7 @@ def ship_order(
 ) -> Order:
     """Paid -> shipped, with the carrier and the tracking number, mailed to the buyer."""
     order = lock_order(order_id)
-    if order.status not in SHIPPABLE:
+    if not can_ship(order):
         raise refused(order, "shipped")
     previous = order.status
     order.status = OrderStatus.SHIPPED

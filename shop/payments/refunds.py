@@ -31,6 +31,12 @@ from shop.payments.stripe_client import refund_payment_intent
 from shop.templating import format_money
 
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_REFUNDED)
+CANCELLABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
+def can_cancel(order: Order) -> bool:
+    """Not shipped yet: a shipped order refunded in part is still out of the warehouse."""
+    return order.status in CANCELLABLE and order.shipped_at is None
 
 
 def refundable_cents(order: Order) -> int:
@@ -95,12 +101,12 @@ def cancel_by_administrator(
     paid one is refunded in full through Stripe and its packs go back on the shelves."""
     order = lock_order(order_id)
     now = now or utcnow()
+    if not can_cancel(order):
+        raise refused(order, "cancelled")
     if order.status == OrderStatus.PENDING_PAYMENT:
         cancel_order(order, reason=reason, actor=actor, now=now)
         mail_buyer(order, f"Order {order.number} is cancelled", "order_cancelled")
         return order
-    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
-        raise refused(order, "cancelled")
     left = refundable_cents(order)
     if left:
         _refund(order, left, reason=f"cancellation: {reason}", actor=actor)
