@@ -44,6 +44,7 @@ OTHER = demo_product("jinseol-tone-up-ta")
 PACKS = 2  # the whole received lot, so a later run's lot is again the first to expire
 LOT_DAYS = 60  # sooner than the demo lots: the order takes its packs from this lot
 OTHER_LOT = min(OTHER["stock"], key=lambda lot: lot[1])[0]  # first expiry first
+TRACKING = "JD014600003456"
 
 
 def expect_lot_row(page: Page, lot_number: str, on_hand: int, held: int) -> None:
@@ -70,6 +71,29 @@ def open_the_order_from_the_list(admin: Page, number: str) -> None:
     admin.get_by_role("link", name=number, exact=True).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(f"Order {number}")
     assert_accessible(admin)
+
+
+def act_on_the_order(
+    admin: Page, section: str, fields: dict[str, str], button: str, message: str, status: str
+) -> None:
+    """Fill one of the order page's action forms by its labels, send it, and see the
+    message and the order's new status."""
+    form = admin.get_by_role("region", name=section, exact=True)
+    for label, value in fields.items():
+        form.get_by_label(label).fill(value)
+    form.get_by_role("button", name=button).click()
+    expect(admin.locator(".flashes")).to_contain_text(message)
+    expect(admin.locator(".order-status")).to_have_text(status)
+    assert_accessible(admin)
+
+
+def the_professional_sees(pro: Page, status: str, selector: str, text: str) -> None:
+    """Their order page, reloaded: the status, the tracking number, and ``text`` in
+    ``selector``."""
+    pro.reload()
+    expect(pro.locator(".order-status")).to_have_text(status)
+    expect(pro.locator(".tracking-number")).to_have_text(TRACKING)
+    expect(pro.locator(selector)).to_contain_text(text)
 
 
 def line_of(page: Page, product: dict):
@@ -121,29 +145,26 @@ def test_an_order_is_received_bought_shipped_and_part_refunded_through_the_pages
     assert_accessible(admin)
 
     # Shipped, with the carrier and the tracking number.
-    ship = admin.get_by_role("region", name="Ship", exact=True)
-    ship.get_by_label("Carrier").fill("DHL Express")
-    ship.get_by_label("Tracking number").fill("JD014600003456")
-    ship.get_by_role("button", name="Mark shipped").click()
-    expect(admin.locator(".flashes")).to_contain_text(f"Order {number} is marked shipped")
-    expect(admin.locator(".order-status")).to_have_text("Shipped")
+    act_on_the_order(
+        admin,
+        "Ship",
+        {"Carrier": "DHL Express", "Tracking number": TRACKING},
+        "Mark shipped",
+        f"Order {number} is marked shipped; the professional is told by e-mail.",
+        "Shipped",
+    )
     expect(admin.get_by_role("button", name="Mark shipped")).to_have_count(0)
-    assert_accessible(admin)
-
-    pro.reload()
-    expect(pro.locator(".order-status")).to_have_text("Shipped")
-    expect(pro.locator(".shipment")).to_contain_text("with DHL Express")
-    expect(pro.locator(".tracking-number")).to_have_text("JD014600003456")
+    the_professional_sees(pro, "Shipped", ".shipment", "with DHL Express")
 
     # Part of it refunded through Stripe, with a reason.
-    refund = admin.get_by_role("region", name="Refund through Stripe")
-    refund.get_by_label("Amount to refund").fill("12.50")
-    refund.get_by_label("Reason for the refund").fill("One ampoule arrived cracked.")
-    refund.get_by_role("button", name="Refund").click()
-    expect(admin.locator(".flashes")).to_contain_text(
-        f"€12.50 of order {number} refunded through Stripe."
+    act_on_the_order(
+        admin,
+        "Refund through Stripe",
+        {"Amount to refund": "12.50", "Reason for the refund": "One ampoule arrived cracked."},
+        "Refund",
+        f"€12.50 of order {number} refunded through Stripe.",
+        "Partially refunded",
     )
-    expect(admin.locator(".order-status")).to_have_text("Partially refunded")
     expect(admin.locator(".refunded")).to_have_text("€12.50")
     expect(admin.locator('.order-timeline [data-kind="refunded"]')).to_contain_text(
         "One ampoule arrived cracked."
@@ -151,9 +172,4 @@ def test_an_order_is_received_bought_shipped_and_part_refunded_through_the_pages
     # Shipped once: neither shipping again nor cancelling is offered any more.
     expect(admin.get_by_role("button", name="Mark shipped")).to_have_count(0)
     expect(admin.get_by_role("button", name="Cancel the order")).to_have_count(0)
-    assert_accessible(admin)
-
-    pro.reload()
-    expect(pro.locator(".order-status")).to_have_text("Partially refunded")
-    expect(pro.locator(".refunded")).to_have_text("Refunded: €12.50")
-    expect(pro.locator(".tracking-number")).to_have_text("JD014600003456")
+    the_professional_sees(pro, "Partially refunded", ".refunded", "Refunded: €12.50")
