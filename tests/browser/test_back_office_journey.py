@@ -173,3 +173,7 @@ def test_an_order_is_received_bought_shipped_and_part_refunded_through_the_pages
     expect(admin.get_by_role("button", name="Mark shipped")).to_have_count(0)
     expect(admin.get_by_role("button", name="Cancel the order")).to_have_count(0)
     the_professional_sees(pro, "Partially refunded", ".refunded", "Refunded: €12.50")
+    # The refund in their history: its amount, not who made it nor Stripe's ids.
+    expect(pro.locator('.order-timeline [data-kind="refunded"]')).to_have_text(
+        re.compile(r"UTC: Refunded: €12\.50$")
+    )

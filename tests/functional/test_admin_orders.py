@@ -85,6 +85,13 @@ def movements_of(order: Order) -> list[MovementKind]:
     )
 
 
+def timeline_of(client, order: Order) -> list[str]:
+    """The professional's order page's history, each event's text after its time."""
+    html = client.get(f"/orders/{order.number}").get_data(as_text=True)
+    items = re.findall(r"<li data-kind=\"\w+\"><time[^>]*>.*?</time>: (.*?)</li>", html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
 def flashes(html: str) -> list[str]:
     return [
         " ".join(t.split())
@@ -381,7 +388,9 @@ def paid_on_stripe(shop, server, packs: int = 2) -> Order:
 
 
 @pytest.mark.localstripe
-def test_a_partial_then_the_full_refund_through_stripe(as_admin, csrf_token, shop, paying):
+def test_a_partial_then_the_full_refund_through_stripe(
+    app, login, as_admin, csrf_token, shop, paying
+):
     order = paid_on_stripe(shop, paying)  # 215.00
     html = act(
         as_admin, csrf_token, order, "refund", "refund", amount="15.00", reason="Damaged box"
@@ -389,6 +398,13 @@ def test_a_partial_then_the_full_refund_through_stripe(as_admin, csrf_token, sho
     assert any("refunded through Stripe" in text for text in flashes(html))
     db.session.refresh(order)
     assert (order.status, order.refunded_cents) == (OrderStatus.PARTIALLY_REFUNDED, 1500)
+    admin_view = as_admin.get(f"/admin/orders/{order.number}").get_data(as_text=True)
+    assert "Damaged box" in admin_view and "boss@mesopro.example" in admin_view
+    # The professional sees the amount, not the administrator's address or Stripe's ids.
+    timeline = timeline_of(login(shop["pro"], on=app.test_client()), order)
+    history = " ".join(timeline)
+    assert "boss@mesopro.example" not in history and "refund re_" not in history
+    assert [item for item in timeline if "Refunded" in item] == ["Refunded: €15.00"]
     too_much = act(
         as_admin, csrf_token, order, "refund", "refund", amount="500", reason="x"
     ).get_data(as_text=True)
