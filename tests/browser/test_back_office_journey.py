@@ -103,7 +103,7 @@ def line_of(page: Page, product: dict):
 
 
 def test_an_order_is_received_bought_shipped_and_part_refunded_through_the_pages(
-    live_shop, open_page, log_in_as, buyer, stripe_posts_to_the_shop
+    open_page, log_in_as, buyer, stripe_posts_to_the_shop
 ):
     admin, pro = open_page(), open_page()
     log_in_as(admin, DEMO_ADMIN.email)
