@@ -31,8 +31,8 @@ def can_cancel(order: Order) -> bool:
 
 
 def refused(order: Order, action: str) -> OrderError:
-    if order.shipped_at is not None and order.status != OrderStatus.SHIPPED:
-        state = f"was shipped and is {order.status.label.lower()}"
+    if order.shipped_at is not None and order.status == OrderStatus.PARTIALLY_REFUNDED:
+        state = "was shipped, then refunded in part"
     else:
         state = f"is {order.status.label.lower()}"
     return OrderError(

@@ -28,11 +28,13 @@ from shop.demo_accounts import DEMO_PROFESSIONAL, seed_demo_accounts
 from shop.extensions import db
 from shop.licensing.gate import today_at
 from shop.orders.services import lock_order
+from shop.payments.localstripe_server import register_webhook, unregister_webhook
 from shop.payments.settle import apply_intent
 from tests import dbs
 from tests.browser.axe import PageAudit
 from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, wanted_path
 from tests.conftest import make_app
+from tests.factories import make_professional
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -207,3 +209,29 @@ def log_in_as(live_shop) -> Callable[[Page, str], None]:
         )
 
     return log_in
+
+
+@pytest.fixture
+def buyer(live_shop, log_in_as) -> Callable[[Page], str]:
+    """``buyer(page)``: a new verified professional, logged in on that page; their e-mail."""
+
+    def new_buyer(page: Page) -> str:
+        with live_shop.app.app_context():
+            email = make_professional().email
+            db.session.commit()
+        log_in_as(page, email)
+        return email
+
+    return new_buyer
+
+
+@pytest.fixture
+def stripe_posts_to_the_shop(live_shop, local_stripe) -> Iterator[None]:
+    """The local Stripe server, emptied, signs its events for the live shop's webhook."""
+    register_webhook(
+        local_stripe.api_base,
+        f"{live_shop.url}/stripe/webhook",
+        live_shop.app.config["STRIPE_WEBHOOK_SECRET"],
+    )
+    yield
+    unregister_webhook(local_stripe.api_base)

@@ -5,7 +5,6 @@ one, and the checkout and payment pages with the keyboard alone and at 390 px.""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -16,13 +15,11 @@ from shop.extensions import db
 from shop.inventory.models import StockLot
 from shop.orders.enums import OrderStatus
 from shop.orders.models import Order
-from shop.payments.localstripe_server import register_webhook, unregister_webhook
 from tests import demo_catalogue as demo_data
 from tests.browser import conftest as browser_conftest
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.test_keyboard import assert_focus_ring, tab_to
-from tests.factories import make_professional
 
 pytestmark = [pytest.mark.browser, pytest.mark.localstripe]
 
@@ -38,32 +35,6 @@ GOOD_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000341"
 # Chromium logs every 4xx answer to a fetch as a console error; a decline is a 402.
 DECLINE_LOGGED = "the server responded with a status of 402"
-
-
-@pytest.fixture
-def stripe_posts_to_the_shop(live_shop, local_stripe) -> Iterator[None]:
-    """The local Stripe server, emptied, signs its events for the live shop's webhook."""
-    register_webhook(
-        local_stripe.api_base,
-        f"{live_shop.url}/stripe/webhook",
-        live_shop.app.config["STRIPE_WEBHOOK_SECRET"],
-    )
-    yield
-    unregister_webhook(local_stripe.api_base)
-
-
-@pytest.fixture
-def buyer(live_shop, log_in_as) -> Callable[[Page], str]:
-    """``buyer(page)``: a new verified professional, logged in on that page; their e-mail."""
-
-    def new_buyer(page: Page) -> str:
-        with live_shop.app.app_context():
-            email = make_professional().email
-            db.session.commit()
-        log_in_as(page, email)
-        return email
-
-    return new_buyer
 
 
 @pytest.fixture
@@ -97,11 +68,19 @@ def order_of(live_shop, number: str) -> Order:
         return order
 
 
-def fill_the_cart(page: Page) -> None:
-    for product in BOUGHT:
-        page.goto(f"/products/{product['slug']}")
-        page.get_by_role("button", name="Add to cart").click()
-        expect(page.locator(".flashes")).to_contain_text(f"Added 1 × {product['name']}")
+def put_in_the_cart(page: Page, product: dict, packs: int = 1) -> None:
+    """From the product's page, with its quantity field."""
+    page.goto(f"/products/{product['slug']}")
+    page.get_by_label("Quantity (packs)").fill(str(packs))
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".flashes")).to_contain_text(f"Added {packs} × {product['name']}")
+
+
+def fill_the_cart(page: Page, lines: list[tuple[dict, int]] | None = None) -> None:
+    """``lines`` of (product, packs) in the cart (one pack of each of ``BOUGHT`` unless
+    given), then on to the checkout page."""
+    for product, packs in lines or [(product, 1) for product in BOUGHT]:
+        put_in_the_cart(page, product, packs)
     page.goto("/cart")
     page.get_by_role("link", name="Check out").click()
     expect(page).to_have_url(re.compile(r"/checkout$"))

@@ -32,15 +32,18 @@ SKU = next(
 )
 
 
-def receive_with_the_form(page: Page, lot_number: str, days: int) -> None:
-    page.goto(f"/admin/stock/{SKU}")
+def receive_with_the_form(
+    page: Page, lot_number: str, days: int, *, sku: str = SKU, packs: int = 12
+) -> None:
+    """An administrator's page receives ``packs`` of a lot expiring in ``days`` days."""
+    page.goto(f"/admin/stock/{sku}")
     form = page.locator("form", has=page.get_by_role("button", name="Receive the lot"))
     form.get_by_label("Lot number").fill(lot_number)
     form.get_by_label("Expiry date").fill((today() + timedelta(days=days)).isoformat())
-    form.get_by_label("Packs received").fill("12")
+    form.get_by_label("Packs received").fill(str(packs))
     form.get_by_role("button", name="Receive the lot").click()
     assert_accessible(page)
-    expect(page.get_by_text(f"Received 12 pack(s) of lot {lot_number}")).to_be_visible()
+    expect(page.get_by_text(f"Received {packs} pack(s) of lot {lot_number}")).to_be_visible()
     expect(page.locator(f'tr[data-lot="{lot_number}"]')).to_contain_text(f"Expires in {days} days")
 
 
