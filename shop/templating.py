@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
@@ -66,6 +67,23 @@ def layout_links() -> dict[str, str]:
     return links
 
 
+# What url_for leaves unescaped in a query string (werkzeug's choice), so that link()
+# writes the same URLs as url_for.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def link(endpoint: str, **query: str) -> str:
+    """``url_for(endpoint, **query)`` for a route without path arguments: the route's URL
+    is built once per mount point, since the account menu and the buy box ask for the
+    same few on every page; only the query string, if any, is written per call."""
+    built: dict[str, dict[str, str]] = current_app.extensions.setdefault("shop_links", {})
+    urls = built.setdefault(request.script_root, {})
+    url = urls.get(endpoint)
+    if url is None:
+        url = urls[endpoint] = url_for(endpoint)
+    return f"{url}?{urlencode(query, safe=_QUERY_SAFE)}" if query else url
+
+
 # Shared fragments ------------------------------------------------------------
 #
 # Parts of a page that every visitor sees alike are rendered once and cached under
@@ -104,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
     # Mail rendered by the worker or a CLI command has no request and needs no links.
     app.context_processor(lambda: {"links": layout_links()} if has_request_context() else {})
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
+    app.jinja_env.globals["link"] = link
     app.jinja_env.globals["format_money"] = format_money
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.filters["long_date"] = format_date

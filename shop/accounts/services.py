@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
 
@@ -81,15 +81,6 @@ def _verify_decoy(password: str) -> None:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-# Built once: Flask-Login runs it on every request of a logged-in visitor, and
-# building the statement cost as much as running it.
-_BY_SESSION_TOKEN = select(User).where(User.session_token == bindparam("token"))
-
-
-def find_user_by_session_token(token: str) -> User | None:
-    return db.session.execute(_BY_SESSION_TOKEN, {"token": token}).scalar_one_or_none()
 
 
 # Checks, shared by the forms (every field's errors at once) and the services --------

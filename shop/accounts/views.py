@@ -20,7 +20,7 @@ from shop.accounts.forms import (
 from shop.accounts.models import User
 from shop.accounts.tokens import RESET_PASSWORD
 from shop.database import utcnow
-from shop.extensions import db, limiter, login_manager
+from shop.extensions import db, limiter
 
 
 def _rate_limit(setting: str):
@@ -29,11 +29,8 @@ def _rate_limit(setting: str):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
-@login_manager.user_loader
-def _load_user(session_token: str) -> User | None:
-    user = services.find_user_by_session_token(session_token)
-    # Disabling an account ends its open sessions too, not only its next log-in.
-    return user if user is not None and user.is_enabled else None
+# Flask-Login's user loader is shop.checkout.visitor.load_session_user: it reads the
+# session's user with the gate's standing and the cart count, in one statement.
 
 
 def _start_session(user: User, *, remember: bool) -> None:

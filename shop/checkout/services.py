@@ -27,6 +27,7 @@ from shop.licensing.gate import (
     Verdict,
     buyer_standing,
     standing_from_licence,
+    standing_licence_join,
     standing_without_licence,
     verdict,
 )
@@ -188,6 +189,43 @@ _licence = STANDING_LICENCE.subquery("licence")
 _STANDING_AND_CART_COUNT = select(_packs.c.packs, _licence).select_from(
     _packs.outerjoin(_licence, true())
 )
+
+
+# Flask-Login's user with the gate's standing and the header's cart count: one
+# statement for all three, since every page of a logged-in visitor needs them.
+_users = User.__table__
+_standing_licence, _on_standing_licence = standing_licence_join(_users.c.id)
+_SESSION_USER_WITH_STANDING = (
+    select(
+        User,
+        select(func.coalesce(func.sum(_lines.c.quantity), 0))
+        .where(_lines.c.user_id == _users.c.id)
+        .correlate(_users)
+        .scalar_subquery()
+        .label("packs"),
+        _standing_licence.c.status,
+        _standing_licence.c.profession,
+        _standing_licence.c.expires_on,
+        _standing_licence.c.reason,
+    )
+    .outerjoin(_standing_licence, _on_standing_licence)
+    .where(User.session_token == bindparam("token"))
+)
+
+
+def find_session_user_with_standing(
+    session_token: str, today: date
+) -> tuple[User, BuyerStanding, int] | None:
+    """The user of this session token, their standing on ``today`` and the packs in
+    their cart, in one statement; None for an unknown token."""
+    row = db.session.execute(
+        _SESSION_USER_WITH_STANDING, {"token": session_token, "today": today}
+    ).one_or_none()
+    if row is None:
+        return None
+    user = row[0]
+    standing = standing_without_licence(user) or standing_from_licence(user, row, today)
+    return user, standing, row.packs
 
 
 def count_cart_items(user: User) -> int:

@@ -1,17 +1,48 @@
-"""This request's visitor as the cart sees them: the gate's standing and the cart count.
+"""This request's visitor as the cart sees them: the user, the gate's standing and the
+cart count.
 
-Read once per request, and together (one query) on pages that need both; views,
-templates and the header's context processor ask here.
+Read once per request, and together: Flask-Login's user loader lives here, since it
+reads the standing and the cart count in the same statement as the user (accounts
+sits below licensing and the cart, so it cannot). Views, templates and the header's
+context processor ask here.
 """
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_login import current_user
 
-from shop.checkout.services import count_cart_items, standing_and_cart_count
+from shop.accounts.models import User
+from shop.checkout.services import (
+    count_cart_items,
+    find_session_user_with_standing,
+    standing_and_cart_count,
+)
+from shop.extensions import login_manager
 from shop.licensing.gate import BuyerStanding, today_at
 from shop.licensing.visitor import current_standing, remember_standing
+
+# Requests that change nothing: what the loader read stays true for the whole request.
+_SAFE_METHODS = frozenset(["GET", "HEAD"])
+
+
+@login_manager.user_loader
+def load_session_user(session_token: str) -> User | None:
+    """The user of a session (or remember cookie) token, which changes with the password."""
+    found = find_session_user_with_standing(session_token, today_at())
+    if found is None:
+        return None
+    user, standing, count = found
+    # Disabling an account ends its open sessions too, not only its next log-in.
+    if not user.is_enabled:
+        return None
+    if request.method in _SAFE_METHODS:
+        # Read now with the user, so the page costs no statement more for them. A
+        # request that may change the cart or the licence reads them when first asked.
+        remember_standing(standing)
+        remember_cart_count(count)
+    return user
+
 
 _COUNT = "cart_count"
 
@@ -33,9 +64,10 @@ def remember_cart_count(count: int) -> int:
 
 def current_standing_and_cart_count() -> BuyerStanding:
     """The standing, with the cart count read in the same query for the header."""
+    # The user first: loading them may bring both (load_session_user).
+    user = None if current_user.is_anonymous else current_user
     if g.get(_COUNT) is not None:
         return current_standing()
-    user = None if current_user.is_anonymous else current_user
     standing, count = standing_and_cart_count(user, today_at())
     remember_cart_count(count)
     return remember_standing(standing)

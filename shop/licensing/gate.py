@@ -26,7 +26,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from sqlalchemy import and_, bindparam, case, exists, or_, select
+from sqlalchemy import (
+    Alias,
+    Column,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    exists,
+    literal_column,
+    or_,
+    select,
+)
 
 from shop.accounts.models import User
 from shop.catalog.enums import Profession
@@ -104,21 +115,43 @@ _is_current = and_(
     # ...and no licence of the same holder was approved after it (EVER_APPROVED).
     ~exists().where(
         _newer.c.user_id == _licences.c.user_id,
-        _newer.c.status.in_([status.value for status in EVER_APPROVED]),
+        # Written into the statement's text: a list of bound values would be expanded
+        # again on every execution, and this runs on every logged-in page view.
+        _newer.c.status.in_([literal_column(f"'{status.value}'") for status in EVER_APPROVED]),
         or_(
             _newer.c.submitted_at > _licences.c.submitted_at,
             and_(_newer.c.submitted_at == _licences.c.submitted_at, _newer.c.id > _licences.c.id),
         ),
     ),
 )
+_DECIDING_FIRST = (
+    case((_is_current, 0), else_=1),
+    _licences.c.submitted_at.desc(),
+    _licences.c.id.desc(),
+)
 STANDING_LICENCE = (
     select(_licences.c.status, _licences.c.profession, _licences.c.expires_on, _licences.c.reason)
     .where(_licences.c.user_id == bindparam("user_id"))
-    .order_by(
-        case((_is_current, 0), else_=1), _licences.c.submitted_at.desc(), _licences.c.id.desc()
-    )
+    .order_by(*_DECIDING_FIRST)
     .limit(1)
 )
+
+
+def standing_licence_join(user_id: Column[int]) -> tuple[Alias, ColumnElement[bool]]:
+    """The licence that decides a standing, for a statement that reads the user too:
+    ``(licence, onclause)`` to outer-join to the table of ``user_id``, the licence's
+    columns then read as STANDING_LICENCE reads them (NULL without a licence);
+    parameter ``today``."""
+    licence = _licences.alias("standing_licence")
+    deciding = (
+        select(_licences.c.id)
+        .where(_licences.c.user_id == user_id)
+        .order_by(*_DECIDING_FIRST)
+        .limit(1)
+        .correlate(user_id.table)
+        .scalar_subquery()
+    )
+    return licence, licence.c.id == deciding
 
 
 def standing_without_licence(user: User | None) -> BuyerStanding | None:

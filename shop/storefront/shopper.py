@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 
 from shop.checkout.services import MAX_LINE_QUANTITY
 from shop.checkout.visitor import current_standing_and_cart_count
 from shop.inventory.services import NO_STOCK, StockLevel
 from shop.licensing.gate import BuyerStanding, Sellable, Verdict, sees_prices, verdict
+from shop.templating import link
 
 LOW_STOCK = 10  # at or below this, pages say how many are left
 
@@ -41,9 +42,9 @@ class Shopper:
     def csrf_token(self) -> str:
         return generate_csrf()
 
-    @cached_property
+    @property
     def add_url(self) -> str:
-        return url_for("checkout.cart_add")
+        return link("checkout.cart_add")
 
     @cached_property
     def here(self) -> str:
