@@ -15,8 +15,8 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import Page, expect
 
-from shop.catalog import demo_data
 from shop.demo_accounts import DEMO_ADMIN
+from tests import demo_catalogue as demo_data
 from tests.browser.axe import assert_accessible
 from tests.browser.test_checkout_browser import (
     GOOD_CARD,
