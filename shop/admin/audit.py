@@ -16,11 +16,13 @@ from shop.extensions import db
 
 EVENTS_PER_PAGE = 50
 
-# Subjects with a back-office page: subject type → (endpoint, its argument). A page
-# added for another subject (orders, products) adds its line here.
+# Subjects with a back-office page reached by their id: subject type → (endpoint, its
+# argument). Orders' and lots' pages are addressed by number and SKU, which the event
+# does not carry, so they are not linked.
 SUBJECT_PAGES = {
     "licence": ("admin.licence_detail", "licence_id"),
     "user": ("admin.user_detail", "user_id"),
+    "product": ("admin.product_edit", "product_id"),
 }
 
 

@@ -16,7 +16,7 @@ from shop.audit.models import AuditEvent
 from shop.audit.services import record_event
 from shop.database import utcnow
 from shop.extensions import db
-from tests.factories import make_admin, make_licence, make_user
+from tests.factories import make_admin, make_licence, make_product, make_user
 
 
 def text(response) -> str:
@@ -168,3 +168,10 @@ def test_the_database_refuses_raw_sql_that_changes_or_deletes_an_event(admin, st
     reason = db.session.scalar(select(AuditEvent.reason).where(AuditEvent.id == recorded.id))
     assert reason == "kept"
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_a_product_event_links_to_the_products_back_office_page(client, admin):
+    product = make_product("Audit Linked")
+    event(admin, "product.update", "product", product.id, 5, reason="price")
+    html = text(client.get("/admin/audit"))
+    assert f'<a href="/admin/products/{product.id}">product {product.id}</a>' in html
