@@ -55,15 +55,23 @@ _LAYOUT_LINKS = {
 }
 
 
+def _built_urls(name: str) -> dict[str, str]:
+    """This app's URLs already built for this request's mount point, under ``name``:
+    url_for costs more than the rest of a small fragment, and these never change."""
+    built: dict[str, dict[str, dict[str, str]]] = current_app.extensions.setdefault(
+        "shop_built_urls", {}
+    )
+    return built.setdefault(name, {}).setdefault(request.script_root, {})
+
+
 def layout_links() -> dict[str, str]:
     """The layout's URLs, built once per mount point instead of on every page."""
-    built: dict[str, dict[str, str]] = current_app.extensions.setdefault("shop_layout_links", {})
-    links = built.get(request.script_root)
-    if links is None:
-        links = {
-            name: url_for(endpoint, **values) for name, (endpoint, values) in _LAYOUT_LINKS.items()
-        }
-        built[request.script_root] = links
+    links = _built_urls("layout")
+    if not links:
+        links.update(
+            (name, url_for(endpoint, **values))
+            for name, (endpoint, values) in _LAYOUT_LINKS.items()
+        )
     return links
 
 
@@ -76,8 +84,7 @@ def link(endpoint: str, **query: str) -> str:
     """``url_for(endpoint, **query)`` for a route without path arguments: the route's URL
     is built once per mount point, since the account menu and the buy box ask for the
     same few on every page; only the query string, if any, is written per call."""
-    built: dict[str, dict[str, str]] = current_app.extensions.setdefault("shop_links", {})
-    urls = built.setdefault(request.script_root, {})
+    urls = _built_urls("endpoints")
     url = urls.get(endpoint)
     if url is None:
         url = urls[endpoint] = url_for(endpoint)
