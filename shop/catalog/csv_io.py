@@ -64,7 +64,11 @@ SEPARATOR = "|"  # between the values of a list cell: professions, ingredients, 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
 # 'hyaluronic-acid:20 mg/ml', '0.5 %' or '0.5%'
-_CONCENTRATION = re.compile(r"^(?P<value>[^\s]+?)\s*(?P<unit>mg/ml|%|µg/ml|IU/ml)$")
+_CONCENTRATION = re.compile(
+    r"^(?P<value>[^\s]+?)\s*(?P<unit>"
+    + "|".join(re.escape(unit.value) for unit in ConcentrationUnit)
+    + ")$"
+)
 _LOAD_BATCH = 500
 
 
