@@ -42,7 +42,6 @@ from shop.catalog.services import (
     find_brand,
     find_indication,
     find_ingredient,
-    find_product_by_sku,
     search_fields,
 )
 from shop.database import utcnow
@@ -113,11 +112,17 @@ def _seed_lots(rows: list[dict[str, str]], today: date) -> int:
             )
         ).tuples()
     )
+    products = {
+        product.sku: product
+        for product in db.session.scalars(
+            select(Product).where(Product.sku.in_({row["sku"] for row in rows}))
+        )
+    }
     added = 0
     for row in rows:
         if (row["sku"], row["lot_number"]) in known:
             continue
-        product = find_product_by_sku(row["sku"])
+        product = products[row["sku"]]
         expires_on = today + timedelta(days=int(row["expires_in_days"]))
         # A lot that has expired by now was received while it was still good.
         received_on = min(today, expires_on - timedelta(days=365))
