@@ -11,8 +11,9 @@ compares the two under the same load of a shared machine. It prints requests
 per second, p50 and p99 (medians over the slices), the ceiling's requests per
 second in those slices and the ratio, on SQLite and on PostgreSQL. Rows marked
 "uncached" serve the same URLs with the catalogue cache switched off
-(NullCache), to show what a cache miss costs; rows marked "no pre-ping"
-(PostgreSQL) serve them without pool_pre_ping, to show what it costs.
+(NullCache), to show what a cache miss costs. On PostgreSQL it also times a
+connection checkout with SQLAlchemy's pool_pre_ping, with the shop's own check of
+pooled connections, and with none.
 
     python -m bench.catalog [--backends sqlite postgresql] [--products 20000]
                             [--duration 10] [--rounds 5]
@@ -63,12 +64,6 @@ TARGETS = [
 UNCACHED = [
     Target("catalogue, uncached", f"/products?{FILTERS}", None),
     Target("API list, uncached", f"/api/v1/products?{FILTERS}", None),
-]
-# PostgreSQL only: the cached pages again without pool_pre_ping, to show what its
-# round trip per connection checkout costs.
-WITHOUT_PRE_PING = [
-    Target("product page, no pre-ping", f"/products/{PRODUCT}", None),
-    Target("API list, no pre-ping", f"/api/v1/products?{FILTERS}", None),
 ]
 CEILING = Target("ceiling: 24-row template", "/", None)
 P99_GOAL_MS = 100.0
@@ -150,32 +145,42 @@ def settle(url: str) -> None:
     engine.dispose()
 
 
-def pre_ping_cost(url: str, rounds: int = 15, checkouts: int = 400) -> tuple[float, float]:
-    """Microseconds per request-like checkout, with and without pool_pre_ping.
+CHECKS = ("pool_pre_ping", "the shop's check", "no check")
+
+
+def checkout_costs(url: str, rounds: int = 15, checkouts: int = 400) -> dict[str, float]:
+    """Microseconds per request-like checkout: with SQLAlchemy's pool_pre_ping (a round
+    trip per checkout), with the shop's check (shop.database.check_connections_on_checkout,
+    what the servers here run) and with no check.
 
     Each checkout runs the cached pages' one statement (the catalogue token), as a
-    cached page view does. Rounds alternate between the two engines and the median
-    of each is kept, so load from elsewhere on the machine falls on both alike.
+    cached page view does. Rounds alternate between the engines and the median of
+    each is kept, so load from elsewhere on the machine falls on all alike.
     """
     import sqlalchemy as sa
 
+    from shop.database import check_connections_on_checkout
+
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     engines = {
-        ping: sa.create_engine(url, pool_pre_ping=ping, isolation_level="AUTOCOMMIT")
-        for ping in (True, False)
+        check: sa.create_engine(
+            url, pool_pre_ping=check == "pool_pre_ping", isolation_level="AUTOCOMMIT"
+        )
+        for check in CHECKS
     }
+    check_connections_on_checkout(engines["the shop's check"], ping_after_idle=10.0)
     statement = sa.text("SELECT token FROM catalog_state WHERE id = 1")
-    times: dict[bool, list[float]] = {True: [], False: []}
+    times: dict[str, list[float]] = {check: [] for check in CHECKS}
     for _ in range(rounds):
-        for ping, engine in engines.items():
+        for check, engine in engines.items():
             started = time.perf_counter()
             for _ in range(checkouts):
                 with engine.connect() as connection:
                     connection.execute(statement).scalar()
-            times[ping].append((time.perf_counter() - started) / checkouts * 1e6)
+            times[check].append((time.perf_counter() - started) / checkouts * 1e6)
     for engine in engines.values():
         engine.dispose()
-    return statistics.median(times[True]), statistics.median(times[False])
+    return {check: statistics.median(found) for check, found in times.items()}
 
 
 @contextmanager
@@ -330,11 +335,10 @@ def bench_backend(backend: str, args, folder: Path) -> list[Row]:
             flush=True,
         )
         if backend == "postgresql":
-            with_ping, without = pre_ping_cost(url)
+            costs = checkout_costs(url)
             print(
-                f"  {backend}: a checkout and the cached pages' statement take {with_ping:.0f} µs"
-                f" with pool_pre_ping, {without:.0f} µs without: the ping costs"
-                f" {with_ping - without:.0f} µs per request",
+                f"  {backend}: a checkout and the cached pages' statement take "
+                + ", ".join(f"{costs[check]:.0f} µs with {check}" for check in CHECKS),
                 flush=True,
             )
 
@@ -351,22 +355,6 @@ def bench_backend(backend: str, args, folder: Path) -> list[Row]:
             wrk(ceiling_url, args.warmup, args.connections)
             rows = [measure(ceiling_url, shop, target, args, cookie) for target in TARGETS]
             rows += [measure(ceiling_url, uncached, target, args, cookie) for target in UNCACHED]
-        if backend == "postgresql":
-            with (
-                gunicorn(
-                    "ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench"
-                ) as ceiling,
-                gunicorn(
-                    "wsgi:app",
-                    {**env, "DATABASE_POOL_PRE_PING": "false"},
-                    folder / f"shop-{backend}-noping.log",
-                ) as noping,
-            ):
-                ceiling_url, _ = check(ceiling, CEILING, cookie)
-                rows += [
-                    measure(ceiling_url, noping, target, args, cookie)
-                    for target in WITHOUT_PRE_PING
-                ]
         return rows
 
 

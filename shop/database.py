@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select as selectors
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,6 +14,7 @@ from urllib.parse import quote
 from flask import Flask
 from sqlalchemy import DateTime, event, select
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy import exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
@@ -81,8 +84,9 @@ def _configure_sqlite(engine: Engine) -> None:
 def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any]]:
     """The database URL and engine options the configuration asks for.
 
-    PostgreSQL gets its connect and statement timeouts, and pooled connections are
-    pinged before use. A SQLite file is opened, never created, outside development.
+    PostgreSQL gets its connect and statement timeouts (pooled connections are
+    checked before use by configure_engines). A SQLite file is opened, never created,
+    outside development.
     """
     url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -93,7 +97,6 @@ def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any
             "options", f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
         )
         options["connect_args"] = connect_args
-        options.setdefault("pool_pre_ping", config["DATABASE_POOL_PRE_PING"])
     elif url.get_backend_name() == "sqlite":
         url = _sqlite_file_url(url, instance_path, config.get("SHOP_ENV") == "development")
     return url.render_as_string(hide_password=False), options
@@ -122,6 +125,53 @@ def configure_engines(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 _configure_sqlite(engine)
+            elif app.config["DATABASE_POOL_PRE_PING"]:
+                check_connections_on_checkout(engine, app.config["DATABASE_POOL_PING_IDLE"])
+
+
+def check_connections_on_checkout(engine: Engine, ping_after_idle: float) -> None:
+    """Replace a pooled connection the server closed before a request uses it.
+
+    What SQLAlchemy's ``pool_pre_ping`` promises, without its round trip on every
+    checkout: the benchmark (bench/catalog.py, README "Benchmark") measured that
+    ping at 100 to 200 µs of a cached page's 1 ms on PostgreSQL, enough to miss the
+    page's goal. A server that closes a connection (a restart, a failover,
+    ``pg_terminate_backend``, a pooler's or ``idle_session_timeout``) sends its
+    reason and closes the socket, so the socket turns readable: that is checked
+    locally, without a round trip. Only then, or when the connection has been idle
+    longer than ``ping_after_idle`` seconds (a firewall may drop an idle one without
+    a word), is it pinged. A failed ping replaces every connection pooled before it,
+    as pool_pre_ping does.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None:  # just connected
+            return
+        if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+            raise exc.DisconnectionError("the connection was closed")
+        if time.monotonic() - idle_since < ping_after_idle and not _readable(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError(f"the ping failed: {error}") from error
+
+
+def _readable(dbapi_connection) -> bool:
+    """Whether the server sent anything (or closed) while the connection sat in the pool.
+
+    An idle connection receives nothing unless the server is ending it. A rare
+    notice is possible too: the ping that follows tells the two apart.
+    """
+    poller = selectors.poll()
+    poller.register(dbapi_connection.fileno(), selectors.POLLIN | selectors.POLLPRI)
+    return bool(poller.poll(0))
 
 
 @contextmanager

@@ -21,7 +21,10 @@ def cut_connections(database_url: str) -> int:
     with admin.connect() as connection:
         cut = connection.execute(
             sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name"
+                # Waits (up to 5 s) until each backend has gone, as a restart would
+                # before the next request.
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                " WHERE datname = :name"
             ),
             {"name": name},
         ).scalar()
@@ -47,9 +50,62 @@ def test_reads_after_the_server_cut_every_pooled_connection_still_succeed(
     for url in READS:  # the pool now holds connections for the session and for bare reads
         assert client.get(url).status_code == 200
     assert cut_connections(empty_postgres) >= 1
-    # Each checkout pings first (pool_pre_ping): a dead connection is replaced, not used.
+    # Each checkout sees that the server closed the connection: it is replaced, not used.
     for url in READS * 2:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.fixture
+def pings(monkeypatch, migrated_app):
+    """The round-trip pings run on connection checkout, by any app's engine."""
+    calls = []
+    with migrated_app.app_context():
+        dialect_class = type(db.engine.dialect)
+    real = dialect_class.do_ping
+
+    def counted(dialect, dbapi_connection):
+        calls.append(dbapi_connection)
+        return real(dialect, dbapi_connection)
+
+    monkeypatch.setattr(dialect_class, "do_ping", counted)
+    return calls
+
+
+def test_a_connection_in_steady_use_is_checked_without_a_round_trip(migrated_app, pings):
+    client = migrated_app.test_client()
+    for _ in range(5):
+        assert client.get("/api/v1/brands").status_code == 200
+    assert pings == []
+
+
+def test_a_connection_the_server_closed_is_pinged_and_replaced(migrated_app, empty_postgres, pings):
+    client = migrated_app.test_client()
+    assert client.get("/api/v1/brands").status_code == 200
+    assert cut_connections(empty_postgres) >= 1
+    assert client.get("/api/v1/brands").status_code == 200
+    assert len(pings) == 1  # the dead one; its replacement is fresh
+    assert client.get("/api/v1/brands").status_code == 200
+    assert len(pings) == 1
+
+
+def test_a_connection_idle_longer_than_the_setting_is_pinged(migrated_app, empty_postgres, pings):
+    app = make_app(empty_postgres, DATABASE_POOL_PING_IDLE=0)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/v1/brands").status_code == 200
+    assert len(pings) == 2  # every checkout but the first, whose connection was new
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_checks_can_be_switched_off(migrated_app, empty_postgres, pings):
+    app = make_app(empty_postgres, DATABASE_POOL_PRE_PING=False, DATABASE_POOL_PING_IDLE=0)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/v1/brands").status_code == 200
+    assert pings == []
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_connections_carry_the_configured_statement_timeout(empty_postgres):

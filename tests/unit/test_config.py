@@ -221,6 +221,15 @@ def test_a_timeout_that_is_not_a_whole_number_is_refused(clean_env):
         create_app("development")
 
 
+def test_the_idle_time_before_a_ping_comes_from_the_environment(clean_env):
+    clean_env.setenv("DATABASE_POOL_PING_IDLE", "2.5")
+    assert create_app("development").config["DATABASE_POOL_PING_IDLE"] == 2.5
+    for value, reason in (("soon", "must be a number of seconds"), ("-1", "must be 0 or more")):
+        clean_env.setenv("DATABASE_POOL_PING_IDLE", value)
+        with pytest.raises(ConfigError, match=f"DATABASE_POOL_PING_IDLE {reason}"):
+            create_app("development")
+
+
 def test_memory_rate_limits_with_several_production_workers_are_warned_about():
     assert "4 workers" in shared_rate_limit_warning({}, 4)
     assert "4 workers" in shared_rate_limit_warning({"SHOP_ENV": "production"}, 4)
