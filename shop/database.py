@@ -12,9 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask
-from sqlalchemy import DateTime, event, select
+from sqlalchemy import DateTime, event, exc, select
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
