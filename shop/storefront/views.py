@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, request, url_for
 from markupsafe import Markup
 
 from shop.catalog.cache import cached_with_live
@@ -21,6 +21,7 @@ from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
 from shop.checkout.services import MAX_LINE_QUANTITY
 from shop.inventory.services import token_and_stock
 from shop.storefront import bp
+from shop.storefront.rendered import render_page
 from shop.storefront.shopper import current_shopper
 from shop.templating import render_shared
 
@@ -45,26 +46,31 @@ def _page(namespace: str, key: str, build):
     return page, shopper
 
 
-def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build):
+def _render(template: str, page, shopper) -> str:
+    return render_page(template, page, shopper.stock, shopper=shopper)
+
+
+def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build, template: str):
     """The page of this slug; for a slug that was renamed or merged, a 301 to its new page."""
     try:
-        return _page(kind.value, slug, build)
+        page, shopper = _page(kind.value, slug, build)
     except CatalogNotFound:
         new_slug = find_slug_redirect(kind, slug)
         if new_slug is None:
             raise
-        return redirect(url_for(endpoint, slug=new_slug), 301), None
+        return redirect(url_for(endpoint, slug=new_slug), 301)
+    return _render(template, page, shopper)
 
 
-def _plain_page(namespace: str, build):
+def _plain_page(namespace: str, build, template: str) -> str:
     """A shared page without products: nothing on it depends on the visitor but the layout."""
     page, _ = cached_with_live(namespace, "", build, token_and_stock)
-    return page
+    return render_page(template, page)
 
 
 @bp.get("/")
 def home():
-    return render_template("catalog/home.html", page=_plain_page("home", home_page))
+    return _plain_page("home", home_page, "catalog/home.html")
 
 
 @bp.get("/products")
@@ -75,7 +81,7 @@ def product_list():
         moved = _renamed_filters(page.unknown)
         if moved:
             return redirect(UrlBuilder().listing(moved(query)), 301)
-    return render_template("catalog/product_list.html", page=page, shopper=shopper)
+    return _render("catalog/product_list.html", page, shopper)
 
 
 def _renamed_filters(unknown):
@@ -100,48 +106,47 @@ def _renamed_filters(unknown):
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    page, shopper = _page_or_redirect(
-        SlugKind.PRODUCT, "catalog.product_detail", slug, lambda: product_page(slug)
+    return _page_or_redirect(
+        SlugKind.PRODUCT,
+        "catalog.product_detail",
+        slug,
+        lambda: product_page(slug),
+        "catalog/product_detail.html",
     )
-    if shopper is None:
-        return page
-    return render_template("catalog/product_detail.html", page=page, shopper=shopper)
 
 
 # The ingredient and indication pages share their templates: only the words differ.
 @bp.get("/ingredients")
 def ingredient_list():
-    page = _plain_page("ingredients", lambda: term_list_page("ingredient"))
-    return render_template("catalog/term_list.html", page=page)
+    return _plain_page(
+        "ingredients", lambda: term_list_page("ingredient"), "catalog/term_list.html"
+    )
 
 
 @bp.get("/indications")
 def indication_list():
-    page = _plain_page("indications", lambda: term_list_page("indication"))
-    return render_template("catalog/term_list.html", page=page)
+    return _plain_page(
+        "indications", lambda: term_list_page("indication"), "catalog/term_list.html"
+    )
 
 
 @bp.get("/ingredients/<slug>")
 def ingredient_detail(slug: str):
-    page, shopper = _page_or_redirect(
+    return _page_or_redirect(
         SlugKind.INGREDIENT,
         "catalog.ingredient_detail",
         slug,
         lambda: term_page("ingredient", slug, card_cart_fields),
+        "catalog/term_detail.html",
     )
-    if shopper is None:
-        return page
-    return render_template("catalog/term_detail.html", page=page, shopper=shopper)
 
 
 @bp.get("/indications/<slug>")
 def indication_detail(slug: str):
-    page, shopper = _page_or_redirect(
+    return _page_or_redirect(
         SlugKind.INDICATION,
         "catalog.indication_detail",
         slug,
         lambda: term_page("indication", slug, card_cart_fields),
+        "catalog/term_detail.html",
     )
-    if shopper is None:
-        return page
-    return render_template("catalog/term_detail.html", page=page, shopper=shopper)
