@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, event, exc, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -57,11 +57,25 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Requests that only read; any other may write.
+READING_METHODS = frozenset(["GET", "HEAD", "OPTIONS"])
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for concurrent readers, and transactions SQLite keeps honestly.
 
     pysqlite opens transactions lazily and breaks SAVEPOINT; taking over BEGIN
     ourselves (the SQLAlchemy-documented recipe) makes nested transactions work.
+
+    A request that may write (a POST: the cart, a webhook, the back office) begins
+    with BEGIN IMMEDIATE, taking SQLite's one write lock before its first read. With
+    a plain BEGIN it would read first, and when another request committed a write
+    meanwhile, its own first write would fail at once ("database is locked": SQLite
+    cannot move a read snapshot forward, and busy_timeout does not apply), a 503 for
+    a cart that a browser test added to while Stripe's webhooks arrived. Reading
+    requests keep a plain BEGIN, so pages never wait for a writer (WAL). The worker
+    and the command line keep it too: the mail worker reads between its commits
+    while it talks to the SMTP server, and must not hold the lock meanwhile.
     """
 
     @event.listens_for(engine, "connect")
@@ -77,7 +91,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        writing = has_request_context() and request.method not in READING_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any]]:

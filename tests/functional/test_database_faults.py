@@ -140,3 +140,42 @@ def test_pages_on_an_empty_sqlite_file_answer_503_not_500(tmp_path, url):
     response = client.get(url)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+
+
+def test_on_sqlite_a_request_that_writes_waits_for_another_writer_instead_of_failing(tmp_path):
+    """A POST that reads, then writes after another connection committed a write, still
+    succeeds: it took the write lock when it began (shop.database._configure_sqlite)."""
+    app = make_app(create_sqlite_file(tmp_path / "writers.sqlite3"), WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        upgrade()
+        db.session.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+        db.session.commit()
+    other_committed = threading.Event()
+
+    def other_writer() -> None:
+        with app.app_context():
+            with db.engine.connect() as connection:  # no request: a plain BEGIN
+                connection.execute(text("INSERT INTO notes (body) VALUES ('other')"))
+                connection.commit()
+        other_committed.set()
+
+    @app.post("/_test/read-then-write")
+    def read_then_write():
+        db.session.execute(text("SELECT count(*) FROM notes")).scalar()
+        writer = threading.Thread(target=other_writer)
+        writer.start()
+        # With a plain BEGIN the other write commits now and ours below fails; with
+        # BEGIN IMMEDIATE it waits for our commit, so this wait runs out.
+        other_committed.wait(timeout=1)
+        db.session.execute(text("INSERT INTO notes (body) VALUES ('ours')"))
+        db.session.commit()
+        writer.join(timeout=15)
+        return {"ok": True}
+
+    response = app.test_client().post("/_test/read-then-write")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert other_committed.is_set()
+    with app.app_context():
+        bodies = db.session.execute(text("SELECT body FROM notes ORDER BY id")).scalars().all()
+        assert bodies == ["ours", "other"]
+        db.engine.dispose()
