@@ -153,10 +153,10 @@ def test_on_sqlite_a_request_that_writes_waits_for_another_writer_instead_of_fai
     other_committed = threading.Event()
 
     def other_writer() -> None:
-        with app.app_context():
-            with db.engine.connect() as connection:  # no request: a plain BEGIN
-                connection.execute(text("INSERT INTO notes (body) VALUES ('other')"))
-                connection.commit()
+        # No request: a plain BEGIN.
+        with app.app_context(), db.engine.connect() as connection:
+            connection.execute(text("INSERT INTO notes (body) VALUES ('other')"))
+            connection.commit()
         other_committed.set()
 
     @app.post("/_test/read-then-write")
