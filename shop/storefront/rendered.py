@@ -8,8 +8,8 @@ shows, so it is kept, per process, under exactly those; any other visitor's page
 is rendered per request. A kept page is used only with the very shared page it
 was rendered from, so it goes when that one leaves the cache (a catalogue
 change, a clear, an eviction). A page whose rendering touched the session (a CSRF
-token, a flash) is not kept: it would be someone's. The benchmark measured rendering at about a third of a cached page
-view's time on PostgreSQL (README, "Benchmark").
+token, a flash) is not kept: it would be someone's. Rendering was about a third of
+a cached page view's time on PostgreSQL (README, "Benchmark").
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from typing import Any
 from flask import current_app, render_template, request, session
 from flask_login import current_user
 
-SIZE = 256  # pages per process: a few MB at most
+# Pages per process. A listing page is about 65 KB, a product page about 8 KB, and
+# each entry holds the shared page it was rendered from: a few MB at most.
+SIZE = 64
 
 
 class _Pages:
@@ -51,7 +53,10 @@ class _Pages:
 
 
 def _pages() -> _Pages:
-    return current_app.extensions.setdefault("storefront_pages", _Pages(SIZE))
+    pages = current_app.extensions.get("storefront_pages")
+    if pages is None:
+        pages = current_app.extensions.setdefault("storefront_pages", _Pages(SIZE))
+    return pages
 
 
 def _sessionless() -> bool:
