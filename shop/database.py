@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import select as selectors
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from select import POLLIN, POLLPRI, poll
 from typing import Any
 from urllib.parse import quote
 
@@ -183,8 +183,8 @@ def _readable(dbapi_connection) -> bool:
     An idle connection receives nothing unless the server is ending it. A rare
     notice is possible too: the ping that follows tells the two apart.
     """
-    poller = selectors.poll()
-    poller.register(dbapi_connection.fileno(), selectors.POLLIN | selectors.POLLPRI)
+    poller = poll()
+    poller.register(dbapi_connection.fileno(), POLLIN | POLLPRI)
     return bool(poller.poll(0))
 
 

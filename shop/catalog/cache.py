@@ -19,9 +19,7 @@ token and the figures. Only when the token has moved does it read again.
 from __future__ import annotations
 
 import hashlib
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -40,6 +38,7 @@ from shop.catalog.models import (
 )
 from shop.database import utcnow
 from shop.extensions import cache, db
+from shop.lru import LRU
 
 STATE_ID = 1
 CATALOG_MODELS = (Brand, Ingredient, Indication, Product, ProductIngredient, ProductProfession)
@@ -111,9 +110,7 @@ class _Unpickled:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, Any] = OrderedDict()
-        self.lock = threading.Lock()
+        self.recent = LRU(size)
 
     @staticmethod
     def _local_key(full_key: str) -> str:
@@ -121,11 +118,7 @@ class _Unpickled:
         return f"{id(cache.cache)}:{full_key}"
 
     def get(self, full_key: str) -> Any:
-        local_key = self._local_key(full_key)
-        with self.lock:
-            value = self.entries.get(local_key)
-            if value is not None:
-                self.entries.move_to_end(local_key)
+        value = self.recent.get(self._local_key(full_key))
         if value is not None and cache.has(full_key):
             return value
         value = cache.get(full_key)
@@ -134,12 +127,7 @@ class _Unpickled:
         return value
 
     def put(self, full_key: str, value: Any) -> None:
-        local_key = self._local_key(full_key)
-        with self.lock:
-            self.entries[local_key] = value
-            self.entries.move_to_end(local_key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        self.recent.put(self._local_key(full_key), value)
 
 
 _unpickled = _Unpickled(size=128)

@@ -222,7 +222,7 @@ def _attached_user(row) -> User:
 
     Every logged-in request reads its user: the ORM's loading machinery cost about
     150 µs of CPU a request more than the Core row and this (measured in-process on
-    PostgreSQL, bench/README.md), a tenth of a logged-in page.
+    PostgreSQL; README, "Benchmark"), a tenth of a logged-in page.
     """
     session = db.session()
     known = session.identity_map.get(session.identity_key(User, (row.id,)))

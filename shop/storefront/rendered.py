@@ -14,60 +14,34 @@ a cached page view's time on PostgreSQL (README, "Benchmark").
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template, request, session
 from flask_login import current_user
+
+from shop.lru import LRU
 
 # Pages per process. A listing page is about 65 KB, a product page about 8 KB, and
 # each entry holds the shared page it was rendered from: a few MB at most.
 SIZE = 64
 
 
-class _Pages:
-    """A small LRU of rendered pages, one per app (tests run several in one process)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        # key -> (the shared page it was rendered from, the page's text)
-        self.entries: OrderedDict[Hashable, tuple[Any, str]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, shared: Any) -> str | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or entry[0] is not shared:
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: Hashable, shared: Any, body: str) -> None:
-        with self.lock:
-            self.entries[key] = (shared, body)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _pages() -> _Pages:
+def _pages() -> LRU:
+    """key -> (the shared page it was rendered from, the page's text); one per app
+    (tests run several in one process)."""
     pages = current_app.extensions.get("storefront_pages")
     if pages is None:
-        pages = current_app.extensions.setdefault("storefront_pages", _Pages(SIZE))
+        pages = current_app.extensions.setdefault("storefront_pages", LRU(SIZE))
     return pages
-
-
-def _sessionless() -> bool:
-    # current_user first: a remember cookie logs the visitor in and fills the session.
-    return request.method in ("GET", "HEAD") and current_user.is_anonymous and not session
 
 
 def render_page(template: str, page: Any, live: Mapping | None = None, **context) -> str:
     """The page, from the kept ones when the visitor has no session and nothing it
     shows has changed (``page``: the shared page; ``live``: the figures read with it)."""
-    if not _sessionless():
+    # The storefront's routes are all GET (and HEAD): the method needs no check.
+    # current_user first: a remember cookie logs the visitor in and fills the session.
+    if not current_user.is_anonymous or session:
         return render_template(template, page=page, **context)
     figures = tuple(sorted(live.items())) if live else ()
     key = (
@@ -79,9 +53,10 @@ def render_page(template: str, page: Any, live: Mapping | None = None, **context
         figures,
     )
     pages = _pages()
-    body = pages.get(key, page)
-    if body is None:
-        body = render_template(template, page=page, **context)
-        if not session and not session.modified:
-            pages.put(key, page, body)
+    kept = pages.get(key)
+    if kept is not None and kept[0] is page:
+        return kept[1]
+    body = render_template(template, page=page, **context)
+    if not session and not session.modified:
+        pages.put(key, (page, body))
     return body
