@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from flask import current_app, request
@@ -41,6 +41,15 @@ class Shopper:
     @cached_property
     def csrf_token(self) -> str:
         return generate_csrf()
+
+    def rendered_as(self, standing: BuyerStanding, csrf_token: str) -> Shopper:
+        """This shopper as a page kept for others is rendered (shop.storefront.rendered):
+        with ``standing`` and a stand-in token."""
+        stand_in = replace(self, standing=standing)
+        # The token a form would ask for, in place of this visitor's (a cached_property
+        # keeps its value in the instance's __dict__).
+        stand_in.__dict__["csrf_token"] = csrf_token
+        return stand_in
 
     @property
     def add_url(self) -> str:

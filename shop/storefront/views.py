@@ -47,7 +47,7 @@ def _page(namespace: str, key: str, build):
 
 
 def _render(template: str, page, shopper) -> str:
-    return render_page(template, page, shopper.stock, shopper=shopper)
+    return render_page(template, page, shopper)
 
 
 def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build, template: str):
