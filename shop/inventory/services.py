@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
+    JSON,
     CompoundSelect,
     Integer,
     Select,
@@ -123,12 +124,15 @@ def stock_levels_statement(dialect: str) -> Select:
     ``today``. Built once per database kind, since every catalogue page runs it
     (see token_and_stock): on PostgreSQL the ids travel as one array, so the
     statement's text, and its server-side prepared plan, do not depend on how
-    many there are.
+    many there are. On SQLite they travel as one JSON array for the same reason:
+    an expanding IN would have SQLAlchemy write the statement again on every
+    execution.
     """
     if dialect == "postgresql":
         wanted = _lots.c.product_id == any_(bindparam("ids", type_=ARRAY(Integer)))
     else:
-        wanted = _lots.c.product_id.in_(bindparam("ids", expanding=True))
+        ids = func.json_each(bindparam("ids", type_=JSON)).table_valued("value")
+        wanted = _lots.c.product_id.in_(select(ids.c.value))
     free = _lots.c.quantity_on_hand - _lots.c.quantity_reserved
     return (
         select(_lots.c.product_id, func.sum(free), func.min(_lots.c.expires_on))
