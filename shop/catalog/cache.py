@@ -167,24 +167,44 @@ LiveReader = Callable[[list[int]], tuple[str, L]]
 _last_token: str | None = None
 
 
+# cached_with_live's ``seen`` when the caller has not looked (the default).
+NOT_LOOKED: Any = object()
+
+
+def last_seen(namespace: str, key: str) -> tuple[str, Any] | None:
+    """The page cached under the token this process saw last, with that token; None if
+    there is none. No statement: a guess, which cached_with_live checks."""
+    guess = _last_token
+    if guess is None:
+        return None
+    page = _unpickled.get(_cache_key(guess, namespace, key))
+    return None if page is None else (guess, page)
+
+
 def cached_with_live(
-    namespace: str, key: str, build: Callable[[], P], read_live: LiveReader[L]
+    namespace: str,
+    key: str,
+    build: Callable[[], P],
+    read_live: LiveReader[L],
+    *,
+    seen: tuple[str, P] | None = NOT_LOOKED,
 ) -> tuple[P, L]:
     """A cached page and the live figures of its products; usually one round trip.
 
-    The page is looked up under the token this process saw last, and ``read_live``
-    returns the current token with the figures: only when the token has moved is
-    the page built (or found) again under the new one.
+    The page is looked up under the token this process saw last (or ``seen``, what
+    last_seen answered the caller), and ``read_live`` returns the current token with
+    the figures: only when the token has moved is the page built (or found) again
+    under the new one.
     """
     global _last_token
-    guess = _last_token
+    if seen is NOT_LOOKED:
+        seen = last_seen(namespace, key)
     token = None
-    if guess is not None:
-        page = _unpickled.get(_cache_key(guess, namespace, key))
-        if page is not None:
-            token, live = read_live(page.product_ids)
-            if token == guess:
-                return page, live
+    if seen is not None:
+        guess, page = seen
+        token, live = read_live(page.product_ids)
+        if token == guess:
+            return page, live
     if token is None:  # not read yet (no guess, or no page under it)
         token = current_token()
     _last_token = token

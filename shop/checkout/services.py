@@ -7,10 +7,25 @@ now, with its reason. Services flush and never commit.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, delete, func, inspect, select, true
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    func,
+    inspect,
+    null,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
@@ -19,7 +34,12 @@ from shop.catalog.models import Product
 from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
 from shop.extensions import db
-from shop.inventory.services import availability_for
+from shop.inventory.services import (
+    StockLevel,
+    availability_for,
+    token_and_stock_from,
+    token_and_stock_statement,
+)
 from shop.licensing.gate import (
     ANONYMOUS,
     STANDING_LICENCE,
@@ -244,11 +264,54 @@ def find_session_user_with_standing(
         .execute(_SESSION_USER_WITH_STANDING, {"token": session_token, "today": today})
         .one_or_none()
     )
-    if row is None:
-        return None
+    return None if row is None else _session_user_of(row, today)
+
+
+def _session_user_of(row, today: date) -> tuple[User, BuyerStanding, int]:
     user = _attached_user(row)
     standing = standing_without_licence(user) or standing_from_licence(user, row, today)
     return user, standing, row.packs
+
+
+@functools.cache
+def _session_user_and_stock_statement(dialect: str) -> CompoundSelect:
+    """The session's user (_SESSION_USER_WITH_STANDING) and inventory's token and stock
+    (token_and_stock_statement) as the rows of one statement; built once per database kind.
+
+    The user's row comes first, with the stock's four columns typed NULLs, so that the
+    union's column types are its own and the stock's (a date on SQLite); then the
+    token and stock rows, with NULL for the user's columns (a NULL id).
+    """
+    live = token_and_stock_statement(dialect).subquery("live")
+    user = _SESSION_USER_WITH_STANDING.add_columns(
+        type_coerce(null(), Integer).label("product_id"),
+        type_coerce(null(), Integer).label("quantity"),
+        type_coerce(null(), Date).label("earliest_expiry"),
+        type_coerce(null(), String).label("catalogue_token"),
+    )
+    padding = [null()] * len(_SESSION_USER_WITH_STANDING.selected_columns)
+    return union_all(user, select(*padding, *live.c))
+
+
+def find_session_user_with_standing_and_stock(
+    session_token: str, today: date, product_ids: list[int]
+) -> tuple[tuple[User, BuyerStanding, int] | None, tuple[str, dict[int, StockLevel]]]:
+    """find_session_user_with_standing, and the catalogue's token and the stock of these
+    products (inventory's token_and_stock), in one statement: a logged-in visitor's
+    catalogue page then costs one round trip, as an anonymous visitor's does."""
+    connection = db.session.connection()
+    rows = connection.execute(
+        _session_user_and_stock_statement(connection.dialect.name),
+        {"token": session_token, "today": today, "ids": product_ids},
+    ).all()
+    found = None
+    live = []
+    for row in rows:
+        if row.id is None:
+            live.append(row[-4:])
+        else:
+            found = _session_user_of(row, today)
+    return found, token_and_stock_from(live, product_ids)
 
 
 def count_cart_items(user: User) -> int:

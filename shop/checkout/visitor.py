@@ -16,9 +16,11 @@ from shop.accounts.models import User
 from shop.checkout.services import (
     count_cart_items,
     find_session_user_with_standing,
+    find_session_user_with_standing_and_stock,
     standing_and_cart_count,
 )
 from shop.extensions import login_manager
+from shop.inventory.services import StockLevel
 from shop.licensing.gate import BuyerStanding, today_at
 from shop.licensing.visitor import current_standing, remember_standing
 
@@ -29,7 +31,12 @@ _SAFE_METHODS = frozenset(["GET", "HEAD"])
 @login_manager.user_loader
 def load_session_user(session_token: str) -> User | None:
     """The user of a session (or remember cookie) token, which changes with the password."""
-    found = find_session_user_with_standing(session_token, today_at())
+    wanted = g.pop(_STOCK_WANTED, None)
+    if wanted is not None and request.method in _SAFE_METHODS:
+        found, live = find_session_user_with_standing_and_stock(session_token, today_at(), wanted)
+        setattr(g, _STOCK_READ, (wanted, live))
+    else:
+        found = find_session_user_with_standing(session_token, today_at())
     if found is None:
         return None
     user, standing, count = found
@@ -42,6 +49,27 @@ def load_session_user(session_token: str) -> User | None:
         remember_standing(standing)
         remember_cart_count(count)
     return user
+
+
+_STOCK_WANTED = "stock_wanted_with_user"
+_STOCK_READ = "stock_read_with_user"
+
+
+def read_stock_with_user(product_ids: list[int]) -> None:
+    """Have the user loader, if it runs in this request, read the catalogue's token and
+    these products' stock in its own statement (inventory's token_and_stock): a
+    logged-in visitor's catalogue page then costs one round trip, not two."""
+    setattr(g, _STOCK_WANTED, product_ids)
+
+
+def stock_read_with_user(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]] | None:
+    """The token and stock the user loader read for exactly these products, or None
+    (it did not run, ran before it was asked, or read for other products). Once."""
+    g.pop(_STOCK_WANTED, None)
+    read = g.pop(_STOCK_READ, None)
+    if read is not None and read[0] == product_ids:
+        return read[1]
+    return None
 
 
 _COUNT = "cart_count"

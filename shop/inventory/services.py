@@ -165,26 +165,36 @@ def availability_for(
 # (catalog <- inventory) and not the other way round: the catalogue's cache takes
 # this function as the reader of its pages' live figures.
 @functools.cache
-def _token_and_stock_statement(dialect: str) -> CompoundSelect:
+def token_and_stock_statement(dialect: str) -> CompoundSelect:
     """A row per product with stock, then the token row; built once per database kind.
 
-    The stock rows come first so that the union's column types (a date) are theirs.
+    Columns (product_id, quantity, earliest_expiry, token); parameters ``ids`` and
+    ``today``. The stock rows come first so that the union's column types (a date)
+    are theirs.
     """
     return union_all(stock_levels_statement(dialect).add_columns(null()), token_row(4))
 
 
-def token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
-    """The catalogue's current token and the stock of these products, in one statement."""
+def token_and_stock_from(
+    rows: Iterable[tuple[int | None, int | None, date | None, str | None]],
+    product_ids: list[int],
+) -> tuple[str, dict[int, StockLevel]]:
+    """The token and the stock of these products, from the rows of token_and_stock_statement."""
     levels = dict.fromkeys(product_ids, NO_STOCK)
     token = "none"
-    with statement_connection() as connection:
-        rows = connection.execute(
-            _token_and_stock_statement(connection.dialect.name),
-            {"ids": product_ids, "today": today()},
-        ).all()
     for product_id, quantity, earliest, row_token in rows:
         if product_id is None:
             token = row_token
         else:
             levels[product_id] = StockLevel(int(quantity), earliest)
     return token, levels
+
+
+def token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
+    """The catalogue's current token and the stock of these products, in one statement."""
+    with statement_connection() as connection:
+        rows = connection.execute(
+            token_and_stock_statement(connection.dialect.name),
+            {"ids": product_ids, "today": today()},
+        ).all()
+    return token_and_stock_from(rows, product_ids)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, redirect, request, session, url_for
 from markupsafe import Markup
 
-from shop.catalog.cache import cached_with_live
+from shop.catalog.cache import cached_with_live, last_seen
 from shop.catalog.enums import SlugKind
 from shop.catalog.errors import CatalogNotFound
 from shop.catalog.pages import (
@@ -19,6 +19,7 @@ from shop.catalog.presenters import Card, UrlBuilder
 from shop.catalog.query import catalog_query_from
 from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
 from shop.checkout.services import MAX_LINE_QUANTITY
+from shop.checkout.visitor import read_stock_with_user, stock_read_with_user
 from shop.inventory.services import token_and_stock
 from shop.storefront import bp
 from shop.storefront.rendered import render_page
@@ -37,12 +38,21 @@ def card_cart_fields(card: Card, page_url: str) -> Markup:
     )
 
 
+def _live(product_ids: list[int]):
+    """The token and these products' stock: as the user loader read them, or now."""
+    return stock_read_with_user(product_ids) or token_and_stock(product_ids)
+
+
 def _page(namespace: str, key: str, build):
     """The shared page and the visitor who is looking at its products (with live stock)."""
-    # The visitor first: for a logged-in one, the token and stock then join the
-    # transaction their reads opened instead of taking a second connection.
+    seen = last_seen(namespace, key)
+    if seen is not None and session:  # a visitor who may be logged in
+        # Their user, standing and cart count, the token and the page's stock: one statement.
+        read_stock_with_user(seen[1].product_ids)
+    # The visitor first: for a logged-in one, the token and stock then come with the
+    # user, or join the transaction their read opened instead of taking a second connection.
     shopper = current_shopper()
-    page, shopper.stock = cached_with_live(namespace, key, build, token_and_stock)
+    page, shopper.stock = cached_with_live(namespace, key, build, _live, seen=seen)
     return page, shopper
 
 

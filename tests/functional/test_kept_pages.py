@@ -55,23 +55,43 @@ def test_a_page_is_rendered_once_for_visitors_without_a_session(app, catalogue, 
     assert renders == [PAGES[path]]
 
 
-def test_new_stock_shows_at_once(app, catalogue, renders):
-    before = app.test_client().get("/products/hydra-glow").get_data(as_text=True)
-    assert 'data-available="50"' in before
+@pytest.fixture(params=["anonymous", "professional"])
+def visitor(request, app, login):
+    """A client for each kind of visitor; a professional's page reads the user, the
+    token and the stock in one statement (shop.checkout.visitor.read_stock_with_user)."""
+    if request.param == "anonymous":
+        return app.test_client
+    pro = make_professional(name="Dr Aoife Byrne")
+    client = login(pro, on=app.test_client())
+    return lambda: client
+
+
+def test_new_stock_shows_at_once(app, catalogue, renders, visitor):
+    for path, before in [
+        ("/products/hydra-glow", 'data-available="50"'),
+        ("/products?ingredient=zinc", "Only 3 left"),
+    ]:
+        assert before in visitor().get(path).get_data(as_text=True), path
     receive_stock(
         catalogue.hydra, lot_number="NEW-1", expires_on=today() + timedelta(days=400), quantity=7
     )
+    receive_stock(
+        catalogue.clear, lot_number="NEW-2", expires_on=today() + timedelta(days=400), quantity=3
+    )
     db.session.commit()
-    after = app.test_client().get("/products/hydra-glow").get_data(as_text=True)
-    assert 'data-available="57"' in after
-    assert len(renders) == 2
+    assert 'data-available="57"' in visitor().get("/products/hydra-glow").get_data(as_text=True)
+    listing = visitor().get("/products?ingredient=zinc").get_data(as_text=True)
+    assert "Only 6 left" in listing and "Only 3 left" not in listing
 
 
-def test_a_catalogue_change_shows_at_once(app, catalogue):
-    assert "Hydra Glow" in app.test_client().get("/products/hydra-glow").get_data(as_text=True)
+def test_a_catalogue_change_shows_at_once(app, catalogue, visitor):
+    for path in ("/products/hydra-glow", "/products?ingredient=hyaluronic-acid"):
+        assert "Hydra Glow" in visitor().get(path).get_data(as_text=True)
     catalogue.hydra.name = "Hydra Radiance"
     db.session.commit()
-    assert "Hydra Radiance" in app.test_client().get("/products/hydra-glow").get_data(as_text=True)
+    for path in ("/products/hydra-glow", "/products?ingredient=hyaluronic-acid"):
+        page = visitor().get(path).get_data(as_text=True)
+        assert "Hydra Radiance" in page and "Hydra Glow" not in page, path
 
 
 def test_a_page_cleared_from_the_shared_cache_is_rendered_again(app, catalogue, renders):
