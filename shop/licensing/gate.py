@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -252,6 +252,15 @@ ALLOWED = Verdict(True, GateReason.ALLOWED, GateReason.ALLOWED.label + ".")
 def buyer_verdict(standing: BuyerStanding) -> Verdict:
     """The gate's answer as far as the buyer goes, before any product: for the cart's banner."""
     return ALLOWED if standing.verified else _refusal(standing)
+
+
+def verdict_standing(standing: BuyerStanding) -> BuyerStanding:
+    """The standing reduced to what ``verdict`` reads of it: for a verified buyer, only
+    the profession; for a refused one, all but the user's id. Two buyers with the same
+    verdict standing get the same verdicts (and pages, shop.storefront.rendered)."""
+    if standing.verified:
+        return BuyerStanding(standing.reason, profession=standing.profession)
+    return replace(standing, user_id=None)
 
 
 def verdict(standing: BuyerStanding, product: Sellable) -> Verdict:

@@ -16,7 +16,7 @@ carry one visitor's parts to another:
 - the stand-in user has only ``is_authenticated``, ``is_anonymous``, ``is_admin``
   and ``name`` (a hole); a template that reads anything else fails loudly;
 - the buyer's standing is reduced to what the gate's verdicts show
-  (``page_standing``): for a verified professional, only the profession, so every
+  (``licensing.gate.verdict_standing``): for a verified professional, only the profession, so every
   verified physician shares the physicians' pages;
 - a visitor with flashed messages gets a page rendered for them alone, and a
   rendering that touched the session (a template asking for something the
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template, request, session
@@ -41,7 +41,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from shop.checkout.visitor import current_cart_count
-from shop.licensing.gate import BuyerStanding
+from shop.licensing.gate import verdict_standing
 from shop.lru import LRU
 from shop.storefront.shopper import Shopper
 
@@ -71,15 +71,7 @@ class StandIn:
         return not self.is_authenticated
 
 
-ANONYMOUS = StandIn(False)
-
-
-def page_standing(standing: BuyerStanding) -> BuyerStanding:
-    """What a page may know of the buyer: what the gate's verdicts say, and no more.
-    A verified professional's verdicts depend only on their profession."""
-    if standing.verified:
-        return BuyerStanding(standing.reason, profession=standing.profession)
-    return replace(standing, user_id=None)
+ANONYMOUS_USER = StandIn(False)
 
 
 @dataclass(frozen=True)
@@ -100,14 +92,15 @@ def render_page(template: str, page: Any, shopper: Shopper | None = None) -> str
     """The page for this request's visitor: ``page`` is the shared page, ``shopper``
     the visitor with the live stock read with it (None on pages without products)."""
     # current_user first: a remember cookie logs the visitor in and fills the session.
-    user = ANONYMOUS if current_user.is_anonymous else StandIn(True, current_user.is_admin)
+    user = ANONYMOUS_USER if current_user.is_anonymous else StandIn(True, current_user.is_admin)
     if "_flashes" in session:  # shown once, to this visitor
         return render_template(template, page=page, shopper=shopper)
     stand_in = None
     audience: tuple = (user,)
     if shopper is not None:
-        stand_in = shopper.rendered_as(page_standing(shopper.standing), CSRF_TOKEN)
-        audience = (user, stand_in.standing, stand_in.sees_prices)
+        stand_in = shopper.rendered_as(verdict_standing(shopper.standing), CSRF_TOKEN)
+        # Whether prices show follows from the standing and PRICES_VISIBLE_TO, both in the key.
+        audience = (user, stand_in.standing)
     key = (
         template,
         request.host,

@@ -56,10 +56,6 @@ def _page(namespace: str, key: str, build):
     return page, shopper
 
 
-def _render(template: str, page, shopper) -> str:
-    return render_page(template, page, shopper)
-
-
 def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build, template: str):
     """The page of this slug; for a slug that was renamed or merged, a 301 to its new page."""
     try:
@@ -69,7 +65,7 @@ def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build, template:
         if new_slug is None:
             raise
         return redirect(url_for(endpoint, slug=new_slug), 301)
-    return _render(template, page, shopper)
+    return render_page(template, page, shopper)
 
 
 def _plain_page(namespace: str, build, template: str) -> str:
@@ -91,7 +87,7 @@ def product_list():
         moved = _renamed_filters(page.unknown)
         if moved:
             return redirect(UrlBuilder().listing(moved(query)), 301)
-    return _render("catalog/product_list.html", page, shopper)
+    return render_page("catalog/product_list.html", page, shopper)
 
 
 def _renamed_filters(unknown):
