@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shop.catalog.enums import LabelledEnum
+from shop.enums import LabelledEnum
 
 
 class MovementKind(LabelledEnum):

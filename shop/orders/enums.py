@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.catalog.enums import LabelledEnum
+from shop.enums import LabelledEnum
 
 
 class OrderStatus(LabelledEnum):
