@@ -37,15 +37,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
-	SHOP_BASE_URL=http://$(HOST):$(PORT) STRIPE_PORT=$(STRIPE_PORT) $(BIN)/python -m shop.devserver \
-	    --host $(HOST) --port $(PORT) --stripe-port $(STRIPE_PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) SHOP_PORT=$(PORT) STRIPE_PORT=$(STRIPE_PORT) \
+	    SHOP_BASE_URL=http://$(HOST):$(PORT) $(BIN)/honcho -f devtools/Procfile -d . start
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m tests.run
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check shop tests bench wsgi.py gunicorn.conf.py
-	$(BIN)/ruff format --check shop tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check shop tests bench devtools wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check shop tests bench devtools wsgi.py gunicorn.conf.py
 
 # Both benchmarks: the checkout's (quick, PostgreSQL only) first, then the catalogue's.
 bench: $(VENV)/.installed-test

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
 
-# The local Stripe server (shop.payments.localstripe_server) accepts any key with the right
+# The local Stripe server (devtools.localstripe) accepts any key with the right
 # prefix; these name it plainly, so production can recognise and refuse them.
 LOCAL_STRIPE_PORT = 8420
 LOCAL_STRIPE_SECRET_KEY = "sk_test_local"

@@ -21,13 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from flask import Flask
 
-from shop import create_app
-from shop.payments.localstripe_server import (
+from devtools.localstripe import (
     LocalStripeServer,
     register_webhook,
     reset,
     unregister_webhook,
 )
+from shop import create_app
 
 
 @pytest.fixture(scope="session")

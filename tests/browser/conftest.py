@@ -18,6 +18,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from devtools.localstripe import register_webhook, unregister_webhook
 from shop.accounts.services import find_user_by_email
 from shop.catalog.models import Product
 from shop.checkout.placing import ShippingAddress, place_order
@@ -28,7 +29,6 @@ from shop.demo_accounts import DEMO_PROFESSIONAL, seed_demo_accounts
 from shop.extensions import db
 from shop.licensing.gate import today_at
 from shop.orders.services import lock_order
-from shop.payments.localstripe_server import register_webhook, unregister_webhook
 from shop.payments.settle import apply_intent
 from tests import dbs
 from tests.browser.axe import PageAudit

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from shop.payments.localstripe_server import STAND_IN, WRAPPER, LocalStripeServer, reset
+from devtools.localstripe import STAND_IN, WRAPPER, LocalStripeServer, reset
 from shop.payments.stripe_client import create_payment_intent
 from tests.stripe_server import WebhookReceiver, card_fields, post_as_stripe_js
 
@@ -184,11 +184,11 @@ def test_a_decline_sends_payment_failed_with_the_reason(local_stripe, intent, we
 
 
 class CommandLineServer:
-    """`python -m shop.payments.localstripe_server ...` in a process of its own."""
+    """`python -m devtools.localstripe ...` in a process of its own."""
 
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "shop.payments.localstripe_server", *args],
+            [sys.executable, "-m", "devtools.localstripe", *args],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

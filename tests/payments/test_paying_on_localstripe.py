@@ -22,11 +22,11 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from devtools.localstripe import register_webhook, unregister_webhook
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.models import Order
-from shop.payments.localstripe_server import register_webhook, unregister_webhook
 from shop.payments.models import StripeEvent
 from shop.payments.settle import refresh_from_stripe, start_payment
 from shop.payments.stripe_client import refund_payment_intent

@@ -214,7 +214,7 @@ def test_the_app_never_imports_the_local_stripe_server():
         "import sys; from shop import create_app; app = create_app('testing');"
         "import shop.payments.stripe_client;"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'localstripe'"
-        " or m == 'shop.payments.localstripe_server');"
+        " or m == 'devtools.localstripe');"
         "print(loaded); raise SystemExit(1 if loaded else 0)"
     )
     result = subprocess.run(

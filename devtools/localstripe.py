@@ -1,6 +1,6 @@
 """The local Stripe server, for development and tests only: localstripe, bound to 127.0.0.1.
 
-    python -m shop.payments.localstripe_server --port 8420 [--webhook-url URL]
+    python -m devtools.localstripe --port 8420 [--webhook-url URL]
 
 localstripe's own command line binds every interface, so its aiohttp routes are served
 here from our own application, on loopback only, with a few routes of ours in front:
@@ -464,7 +464,7 @@ def reset(api_base: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shop.payments.localstripe_server",
+        prog="python -m devtools.localstripe",
         description="The local Stripe server (development only), on 127.0.0.1.",
     )
     parser.add_argument("--port", type=int, default=LOCAL_STRIPE_PORT)
