@@ -5,6 +5,7 @@ No I/O and no migrations here: the schema comes from ``flask db upgrade``.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -80,19 +81,40 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+# The modules that define routes; each attaches them to its package's blueprint.py.
+VIEW_MODULES = (
+    "shop.accounts.views",
+    "shop.admin.audit",
+    "shop.admin.catalog",
+    "shop.admin.catalog_csv",
+    "shop.admin.orders",
+    "shop.admin.stock",
+    "shop.admin.users",
+    "shop.admin.views",
+    "shop.api.views",
+    "shop.checkout.views",
+    "shop.licensing.views",
+    "shop.orders.views",
+    "shop.payments.views",
+    "shop.storefront.views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from shop.accounts import bp as accounts_bp
-    from shop.admin import bp as admin_bp
-    from shop.api import bp as api_bp
-    from shop.checkout import bp as checkout_bp
+    for module in VIEW_MODULES:
+        import_module(module)
+    from shop.accounts.blueprint import bp as accounts_bp
+    from shop.admin.blueprint import bp as admin_bp
+    from shop.api.blueprint import bp as api_bp
+    from shop.checkout.blueprint import bp as checkout_bp
     from shop.health import bp as health_bp
-    from shop.licensing import bp as licensing_bp
-    from shop.orders import bp as orders_bp
-    from shop.payments import bp as payments_bp
-    from shop.storefront import bp as catalog_bp  # the public catalogue pages
+    from shop.licensing.blueprint import bp as licensing_bp
+    from shop.orders.blueprint import bp as orders_bp
+    from shop.payments.blueprint import bp as payments_bp
+    from shop.storefront.blueprint import bp as storefront_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(catalog_bp)
+    app.register_blueprint(storefront_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(licensing_bp)
     app.register_blueprint(checkout_bp)

@@ -42,10 +42,10 @@ def format_date_time(value: datetime) -> str:
 
 
 _LAYOUT_LINKS = {
-    "home": ("catalog.home", {}),
-    "products": ("catalog.product_list", {}),
-    "indications": ("catalog.indication_list", {}),
-    "ingredients": ("catalog.ingredient_list", {}),
+    "home": ("storefront.home", {}),
+    "products": ("storefront.product_list", {}),
+    "indications": ("storefront.indication_list", {}),
+    "ingredients": ("storefront.ingredient_list", {}),
     "css": ("static", {"filename": "css/shop.css"}),
     "js": ("static", {"filename": "js/shop.js"}),
     "favicon": ("static", {"filename": "img/favicon.svg"}),

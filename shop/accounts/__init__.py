@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
-
-from shop.accounts import views  # noqa: E402,F401
+"""Accounts: users, log-in, registration, e-mail confirmation and password reset."""

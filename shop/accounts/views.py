@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from shop.accounts import bp, services
+from shop.accounts import services
+from shop.accounts.blueprint import bp
 from shop.accounts.errors import AccountError, LinkError
 from shop.accounts.forms import (
     AccountRegisterForm,
@@ -85,7 +86,7 @@ def login():
 def logout():
     _end_session()
     flash("You are logged out.", "info")
-    return redirect(url_for("catalog.home"))
+    return redirect(url_for("storefront.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

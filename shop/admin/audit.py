@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.audit.models import AuditEvent
 from shop.audit.services import (
     SYSTEM_ACTOR,

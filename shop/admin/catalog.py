@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.catalog_forms import (
     ACTIVE_CHOICES,
     ProductDeleteForm,

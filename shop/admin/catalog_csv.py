@@ -15,7 +15,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 from itsdangerous import BadSignature, TimestampSigner
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.catalog_forms import ProductImportApplyForm, ProductImportForm
 from shop.catalog.csv_io import (
     MAX_IMPORT_BYTES,

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.forms import OrderCancelForm, OrderRefundForm, OrderResolveForm, OrderShipForm
 from shop.extensions import db
 from shop.orders.enums import OrderStatus

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import or_, select
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.stock_forms import (
     LotAdjustForm,
     LotReceiveForm,

@@ -18,7 +18,7 @@ from shop.accounts.administration import (
 )
 from shop.accounts.errors import AccountError
 from shop.accounts.models import User
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.forms import (
     UserDeactivateForm,
     UserDemoteForm,

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.forms import LicenceApproveForm, LicenceRejectForm, LicenceRevokeForm
 from shop.database import utcnow
 from shop.extensions import db

@@ -18,7 +18,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from shop.api import bp, serializers
+from shop.api import serializers
+from shop.api.blueprint import bp
 from shop.api.openapi import openapi_document
 from shop.catalog.cache import cached_with_live
 from shop.catalog.listing import list_products, summarise

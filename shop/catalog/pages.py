@@ -91,7 +91,7 @@ class SharedPage:
 def _cards(
     cards: list[Card], page_url: str, extra: CardExtra | None, heading_level: int
 ) -> tuple[CardFacts, ...]:
-    body = shared_macro("catalog/shared/card.html", "card_body")
+    body = shared_macro("storefront/shared/card.html", "card_body")
     return tuple(
         CardFacts(
             item.id,
@@ -123,14 +123,14 @@ def home_page() -> SharedPage:
     ]
     return SharedPage(
         "Professional mesotherapy supply",
-        parts={"main": render_shared("catalog/shared/home.html", "main", areas=areas)},
+        parts={"main": render_shared("storefront/shared/home.html", "main", areas=areas)},
     )
 
 
 def listing_page(query: CatalogQuery, card_extra: CardExtra | None = None) -> SharedPage:
     result = list_products(query, strict=False)
     view = listing_view(result)
-    template = "catalog/shared/listing.html"
+    template = "storefront/shared/listing.html"
     return SharedPage(
         f"“{query.q}” in the catalogue" if query.q else "Catalogue",
         parts={
@@ -146,7 +146,7 @@ def listing_page(query: CatalogQuery, card_extra: CardExtra | None = None) -> Sh
 
 def product_page(slug: str) -> SharedPage:
     product = product_view(get_active_product(slug))
-    template = "catalog/shared/product.html"
+    template = "storefront/shared/product.html"
     return SharedPage(
         f"{product.name} by {product.brand_name}",
         f"{product.name}: {product.pack}. {product.description[:150]}",
@@ -183,12 +183,12 @@ def term_list_page(group: str) -> SharedPage:
     for term in terms():
         grouped[section_label(group, term.detail)].append(term)
     main = render_shared(
-        "catalog/shared/terms.html",
+        "storefront/shared/terms.html",
         "term_list",
         heading=heading,
         intro=intro,
         groups=[(label, items) for label, items in grouped.items() if items],
-        detail_endpoint=f"catalog.{group}_detail",
+        detail_endpoint=f"storefront.{group}_detail",
     )
     return SharedPage(heading, parts={"main": main})
 
@@ -196,7 +196,7 @@ def term_list_page(group: str) -> SharedPage:
 def term_page(group: str, slug: str, card_extra: CardExtra | None = None) -> SharedPage:
     """An ingredient's or an indication's page: what it is, and products that have it."""
     term = get_ingredient(slug) if group == "ingredient" else get_indication(slug)
-    term_url = url_for(f"catalog.{group}_detail", slug=slug)
+    term_url = url_for(f"storefront.{group}_detail", slug=slug)
     urls = UrlBuilder()
     query = urls.base_query().with_filters(group, (slug,))
     page = list_products(replace(query, per_page=RELATED_LIMIT))
@@ -209,10 +209,10 @@ def term_page(group: str, slug: str, card_extra: CardExtra | None = None) -> Sha
         "total": page.total,
         "shown": len(page.items),
         "catalogue_url": urls.listing(query),
-        "list_endpoint": f"catalog.{group}_list",
+        "list_endpoint": f"storefront.{group}_list",
         "list_label": TERM_GROUPS[group][0],
     }
-    template = "catalog/shared/terms.html"
+    template = "storefront/shared/terms.html"
     return SharedPage(
         f"{term.name}: mesotherapy solutions",
         parts={

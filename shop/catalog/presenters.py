@@ -149,8 +149,8 @@ class UrlBuilder:
     """Builds catalogue URLs by string, without url_for per link."""
 
     def __init__(self) -> None:
-        self.list_path = url_for("catalog.product_list")
-        self.detail_prefix = url_for("catalog.product_detail", slug="x")[:-1]
+        self.list_path = url_for("storefront.product_list")
+        self.detail_prefix = url_for("storefront.product_detail", slug="x")[:-1]
         self.default_per_page = current_app.config["CATALOG_PER_PAGE"]
 
     def base_query(self) -> CatalogQuery:
@@ -321,7 +321,7 @@ def product_view(product: Product) -> ProductView:
         composition=[
             CompositionRow(
                 name=line.ingredient.name,
-                url=url_for("catalog.ingredient_detail", slug=line.ingredient.slug),
+                url=url_for("storefront.ingredient_detail", slug=line.ingredient.slug),
                 kind=IngredientKind(line.ingredient.kind).label,
                 concentration=line.concentration or "not disclosed",
             )
@@ -330,7 +330,7 @@ def product_view(product: Product) -> ProductView:
         indications=[
             IndicationLink(
                 name=indication.name,
-                url=url_for("catalog.indication_detail", slug=indication.slug),
+                url=url_for("storefront.indication_detail", slug=indication.slug),
                 area=TreatmentArea(indication.area).label,
                 catalogue_url=urls.listing(
                     catalogue.with_filters("indication", (indication.slug,))

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("checkout", __name__)
-
-from shop.checkout import views  # noqa: E402,F401
+"""Checkout: the cart kept per user, placing an order, and re-ordering."""

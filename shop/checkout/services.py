@@ -51,6 +51,8 @@ from shop.licensing.gate import (
     standing_without_licence,
     verdict,
 )
+from shop.orders.models import Order
+from shop.orders.signals import order_paid
 
 MAX_LINE_QUANTITY = 99  # packs of one product in one cart: more is a typing slip
 
@@ -378,6 +380,11 @@ def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
             )
         )
     return Cart(items)
+
+
+@order_paid.connect
+def _remove_paid_order(order: Order) -> None:
+    remove_ordered(order.user_id, [(line.product_id, line.quantity) for line in order.lines])
 
 
 def remove_ordered(user_id: int, ordered: list[tuple[int, int]]) -> None:

@@ -1,4 +1,5 @@
-"""The cart: show it, add to it, change a quantity, remove a line.
+"""The cart: show it, add to it, change a quantity, remove a line; check out; order
+an earlier order again.
 
 Every change is a POST with the visitor's CSRF token (checked by CSRFProtect before
 the view runs); a refused change flashes its reason and changes nothing.
@@ -9,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from shop.checkout import bp
+from shop.checkout.blueprint import bp
 from shop.checkout.errors import CartError, CheckoutError
 from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm, CheckoutForm
 from shop.checkout.placing import Totals, cart_totals, last_shipping_address, place_order
+from shop.checkout.reorder import reorder as reorder_items
 from shop.checkout.services import (
     MAX_LINE_QUANTITY,
     Cart,
@@ -29,6 +31,7 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.gate import BuyerStanding, buyer_verdict, sees_prices, today_at
 from shop.licensing.visitor import current_standing
+from shop.orders.services import find_buyers_order
 
 
 @bp.app_context_processor
@@ -119,7 +122,7 @@ def checkout():
             standing, contents = _current_cart()
         else:
             db.session.commit()
-            return redirect(url_for("orders.pay", number=order.number), 303)
+            return redirect(url_for("payments.pay", number=order.number), 303)
     totals = cart_totals(contents)
     blocked = [item for item in contents.items if not item.verdict.allowed]
     return render_template(
@@ -181,3 +184,19 @@ def cart_remove(product_id: int):
         return "Removed from your cart."
 
     return _change(remove, url_for("checkout.cart"))
+
+
+@bp.post("/orders/<number>/reorder")
+@login_required
+def reorder(number: str):
+    """An earlier order's items back in the cart, each asked of the gate and the stock."""
+    order = find_buyers_order(number, current_user)
+    if order is None:
+        abort(404)
+    report = reorder_items(current_user, order, today=today_at())
+    db.session.commit()
+    if report.added:
+        flash(f"Added to your cart: {', '.join(report.added)}.", "success")
+    for refused in report.refused:
+        flash(f"Not added: {refused.name}. {refused.reason}", "warning")
+    return redirect(url_for("checkout.cart"), 303)

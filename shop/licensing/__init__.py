@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("licensing", __name__)
-
-from shop.licensing import views  # noqa: E402,F401
+"""Licensing: professional licences, their review and expiry, and the purchase gate."""

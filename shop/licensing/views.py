@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.catalog.enums import Profession
 from shop.extensions import db, limiter
-from shop.licensing import bp
+from shop.licensing.blueprint import bp
 from shop.licensing.countries import country_name
 from shop.licensing.documents import document_response, format_size, read_licence_upload
 from shop.licensing.errors import LicenceError

@@ -99,6 +99,13 @@ class Order(db.Model):
     def is_pending(self) -> bool:
         return self.status == OrderStatus.PENDING_PAYMENT
 
+    @property
+    def is_payable(self) -> bool:
+        """Unpaid, with its stock still held: it can be paid now."""
+        return (
+            self.is_pending and self.reserved_until is not None and self.reserved_until > utcnow()
+        )
+
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}>"
 

@@ -25,6 +25,7 @@ from shop.mail.services import external_url, queue_mail
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderEvent, OrderLine
+from shop.orders.signals import order_paid
 from shop.templating import format_money
 
 # Crockford's base 32 without the letters people misread (I, L, O, U).
@@ -84,6 +85,13 @@ def find_order_for_viewer(number: str, viewer: User) -> Order | None:
     if order is None or not (order.user_id == viewer.id or viewer.is_admin):
         return None
     return order
+
+
+def find_buyers_order(number: str, buyer: User) -> Order | None:
+    """The order numbered so, if ``buyer`` bought it: administrators see orders but do
+    not pay, cancel or re-order them."""
+    order = find_order_for_viewer(number, buyer)
+    return order if order is not None and order.user_id == buyer.id else None
 
 
 def orders_of(user: User) -> list[Order]:
@@ -179,6 +187,7 @@ def mark_paid(order: Order, facts: PaymentFacts, *, now: datetime | None = None)
     )
     mail_buyer(order, f"Order {order.number} is paid", "order_paid")
     db.session.flush()
+    order_paid.send(order)
     return "paid"
 
 

@@ -1,30 +1,26 @@
-"""The buyer's orders: the list, a page for each (administrators see any order), paying,
-coming back from paying, cancelling, ordering again and the receipt.
+"""The buyer's orders: the list, a page for each (administrators see any order),
+cancelling and the receipt. Paying is served by payments, ordering again by checkout.
 
-Only the buyer and administrators see an order; paying, cancelling and ordering again
-are the buyer's alone. Anyone else gets the same 404 as for an order that does not exist.
+Only the buyer and administrators see an order; cancelling is the buyer's alone.
+Anyone else gets the same 404 as for an order that does not exist.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from shop.checkout.reorder import reorder as reorder_items
-from shop.database import utcnow
 from shop.extensions import db
-from shop.licensing.gate import today_at
-from shop.orders import bp
-from shop.orders.enums import OrderStatus
+from shop.orders.blueprint import bp
 from shop.orders.errors import OrderError
 from shop.orders.models import Order
-from shop.orders.services import cancel_order, find_order_for_viewer, lock_order, orders_of
-
-# The module, not its names: payments imports checkout, whose import brings this one in.
-from shop.payments import settle
-from shop.payments.errors import PaymentError
-from shop.security import content_security_policy
-from shop.templating import format_money
+from shop.orders.services import (
+    cancel_order,
+    find_buyers_order,
+    find_order_for_viewer,
+    lock_order,
+    orders_of,
+)
 
 
 def _viewable(number: str) -> Order:
@@ -35,16 +31,10 @@ def _viewable(number: str) -> Order:
 
 
 def _buyers(number: str) -> Order:
-    """The order, if the visitor bought it: administrators see orders but do not pay them."""
-    order = _viewable(number)
-    if order.user_id != current_user.id:
+    order = find_buyers_order(number, current_user)
+    if order is None:
         abort(404)
     return order
-
-
-def _holding(order: Order) -> bool:
-    """Unpaid, with its stock still held: it can be paid."""
-    return order.is_pending and order.reserved_until is not None and order.reserved_until > utcnow()
 
 
 @bp.get("/orders")
@@ -61,66 +51,8 @@ def detail(number: str):
         "orders/detail.html",
         order=order,
         is_buyer=order.user_id == current_user.id,
-        payable=_holding(order),
+        payable=order.is_payable,
     )
-
-
-@bp.get("/orders/<number>/pay")
-@login_required
-def pay(number: str):
-    order = _buyers(number)
-    if order.status != OrderStatus.PENDING_PAYMENT and order.paid_at is not None:
-        flash(f"Order {order.number} is already paid.", "info")
-        return redirect(url_for("orders.detail", number=order.number), 303)
-    if not _holding(order):
-        return render_template("orders/pay_closed.html", order=order)
-    client_secret = settle.start_payment(order)
-    db.session.commit()
-    response = make_response(
-        render_template(
-            "orders/pay.html",
-            order=order,
-            client_secret=client_secret,
-            pay_label=f"Pay {format_money(order.total_cents, order.currency)}",
-        )
-    )
-    # Stripe.js from exactly the configured origin, and nothing else from elsewhere.
-    response.headers["Content-Security-Policy"] = content_security_policy(current_app.config)
-    return response
-
-
-@bp.get("/orders/<number>/payment-return")
-@login_required
-def payment_return(number: str):
-    """Where Stripe.js sends the buyer: ask Stripe itself, since a redirect proves nothing."""
-    order = _buyers(number)
-    back = redirect(url_for("orders.detail", number=order.number), 303)
-    if not order.is_pending:  # settled already (or cancelled): Stripe has nothing to add here
-        flash(f"Order {order.number} is {order.status.label.lower()}.", "info")
-        return back
-    try:
-        settle.refresh_from_stripe(order, source="return page")
-    except PaymentError as error:
-        db.session.rollback()
-        flash(
-            f"We could not check your payment with Stripe just now ({error.message}). "
-            "This page shows it as soon as Stripe tells us.",
-            "warning",
-        )
-        return back
-    db.session.commit()
-    if order.paid_at is not None:
-        flash(f"Thank you: order {order.number} is paid.", "success")
-    elif order.is_pending and order.payment_error:
-        flash(f"The payment did not go through: {order.payment_error}", "error")
-    elif order.is_pending:
-        flash(
-            "Your payment is being processed: this page shows it as soon as Stripe confirms it.",
-            "info",
-        )
-    else:
-        flash(f"Order {order.number} is {order.status.label.lower()}.", "warning")
-    return back
 
 
 @bp.post("/orders/<number>/cancel")
@@ -136,19 +68,6 @@ def cancel(number: str):
         db.session.commit()
         flash(f"Order {order.number} is cancelled and its stock released.", "success")
     return redirect(url_for("orders.detail", number=order.number), 303)
-
-
-@bp.post("/orders/<number>/reorder")
-@login_required
-def reorder(number: str):
-    order = _buyers(number)
-    report = reorder_items(current_user, order, today=today_at())
-    db.session.commit()
-    if report.added:
-        flash(f"Added to your cart: {', '.join(report.added)}.", "success")
-    for refused in report.refused:
-        flash(f"Not added: {refused.name}. {refused.reason}", "warning")
-    return redirect(url_for("checkout.cart"), 303)
 
 
 @bp.get("/orders/<number>/receipt")

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from shop.checkout.services import remove_ordered
 from shop.extensions import db
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.errors import OrderError
@@ -118,11 +117,9 @@ def facts_from_intent(intent: dict, source: str, *, refunded_cents: int = 0) -> 
 
 
 def _settle_success(order: Order, facts: PaymentFacts) -> str:
-    """The payment succeeded: the order is paid (unless flagged) and its cart emptied."""
-    outcome = mark_paid(order, facts)
-    if outcome == "paid":
-        remove_ordered(order.user_id, [(line.product_id, line.quantity) for line in order.lines])
-    return outcome
+    """The payment succeeded: the order is paid (unless flagged); checkout hears of it
+    (orders.signals.order_paid) and empties the cart of what was bought."""
+    return mark_paid(order, facts)
 
 
 def apply_intent(

@@ -21,7 +21,7 @@ from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
 from shop.checkout.services import MAX_LINE_QUANTITY
 from shop.checkout.visitor import read_stock_with_user, stock_read_with_user
 from shop.inventory.services import token_and_stock
-from shop.storefront import bp
+from shop.storefront.blueprint import bp
 from shop.storefront.rendered import render_page
 from shop.storefront.shopper import current_shopper
 from shop.templating import render_shared
@@ -76,7 +76,7 @@ def _plain_page(namespace: str, build, template: str) -> str:
 
 @bp.get("/")
 def home():
-    return _plain_page("home", home_page, "catalog/home.html")
+    return _plain_page("home", home_page, "storefront/home.html")
 
 
 @bp.get("/products")
@@ -87,7 +87,7 @@ def product_list():
         moved = _renamed_filters(page.unknown)
         if moved:
             return redirect(UrlBuilder().listing(moved(query)), 301)
-    return render_page("catalog/product_list.html", page, shopper)
+    return render_page("storefront/product_list.html", page, shopper)
 
 
 def _renamed_filters(unknown):
@@ -114,10 +114,10 @@ def _renamed_filters(unknown):
 def product_detail(slug: str):
     return _page_or_redirect(
         SlugKind.PRODUCT,
-        "catalog.product_detail",
+        "storefront.product_detail",
         slug,
         lambda: product_page(slug),
-        "catalog/product_detail.html",
+        "storefront/product_detail.html",
     )
 
 
@@ -125,14 +125,14 @@ def product_detail(slug: str):
 @bp.get("/ingredients")
 def ingredient_list():
     return _plain_page(
-        "ingredients", lambda: term_list_page("ingredient"), "catalog/term_list.html"
+        "ingredients", lambda: term_list_page("ingredient"), "storefront/term_list.html"
     )
 
 
 @bp.get("/indications")
 def indication_list():
     return _plain_page(
-        "indications", lambda: term_list_page("indication"), "catalog/term_list.html"
+        "indications", lambda: term_list_page("indication"), "storefront/term_list.html"
     )
 
 
@@ -140,10 +140,10 @@ def indication_list():
 def ingredient_detail(slug: str):
     return _page_or_redirect(
         SlugKind.INGREDIENT,
-        "catalog.ingredient_detail",
+        "storefront.ingredient_detail",
         slug,
         lambda: term_page("ingredient", slug, card_cart_fields),
-        "catalog/term_detail.html",
+        "storefront/term_detail.html",
     )
 
 
@@ -151,8 +151,8 @@ def ingredient_detail(slug: str):
 def indication_detail(slug: str):
     return _page_or_redirect(
         SlugKind.INDICATION,
-        "catalog.indication_detail",
+        "storefront.indication_detail",
         slug,
         lambda: term_page("indication", slug, card_cart_fields),
-        "catalog/term_detail.html",
+        "storefront/term_detail.html",
     )

@@ -34,9 +34,9 @@ STOCKED_PRODUCT = next(
 # Arguments for each route that takes some: a page of the demo catalogue that shows
 # what the route's template can show (the first ingredient and indication have products).
 REPRESENTATIVE: dict[str, dict[str, str]] = {
-    "catalog.product_detail": {"slug": ACTIVE_PRODUCT},
-    "catalog.ingredient_detail": {"slug": demo_data.INGREDIENTS[0]["slug"]},
-    "catalog.indication_detail": {"slug": demo_data.INDICATIONS[0]["slug"]},
+    "storefront.product_detail": {"slug": ACTIVE_PRODUCT},
+    "storefront.ingredient_detail": {"slug": demo_data.INGREDIENTS[0]["slug"]},
+    "storefront.indication_detail": {"slug": demo_data.INDICATIONS[0]["slug"]},
     "api.product_detail": {"slug": ACTIVE_PRODUCT},
     # The live shop's only licence is the demo professional's (the first one seeded).
     "licensing.download_document": {"licence_id": "1"},
@@ -57,8 +57,13 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     # The demo professional's paid order (tests/browser/conftest.py): the payment pages
     # send a paid order on to its page.
     **{
-        f"orders.{endpoint}": {"number": DEMO_ORDER_NUMBER}
-        for endpoint in ("detail", "pay", "payment_return", "receipt")
+        endpoint: {"number": DEMO_ORDER_NUMBER}
+        for endpoint in (
+            "orders.detail",
+            "orders.receipt",
+            "payments.pay",
+            "payments.payment_return",
+        )
     },
     "admin.order_detail": {"number": DEMO_ORDER_NUMBER},
     "static": {"filename": "css/shop.css"},
@@ -86,7 +91,7 @@ VISITORS = {"anonymous": None, "professional": DEMO_PROFESSIONAL, "administrator
 
 
 # Pages of the demo professional's order that only its buyer opens; others get 404.
-BUYERS_ONLY = {"orders.pay", "orders.payment_return"}
+BUYERS_ONLY = {"payments.pay", "payments.payment_return"}
 
 
 def expected_status(endpoint: str, visitor: str) -> int:
@@ -143,8 +148,8 @@ def test_a_route_added_without_a_representative_page_stops_the_walk_and_says_wha
 
 
 def test_a_representative_page_for_a_route_that_is_gone_is_reported(monkeypatch):
-    monkeypatch.setitem(REPRESENTATIVE, "catalog.brand_detail", {"slug": "gone"})
-    with pytest.raises(AssertionError, match=r"catalog\.brand_detail, which is no longer"):
+    monkeypatch.setitem(REPRESENTATIVE, "storefront.brand_detail", {"slug": "gone"})
+    with pytest.raises(AssertionError, match=r"storefront\.brand_detail, which is no longer"):
         pages_to_visit(make_app("sqlite://"))
 
 

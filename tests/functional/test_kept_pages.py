@@ -23,11 +23,11 @@ TOKEN = re.compile(r'(?<=name="csrf_token" value=")[^"]+')
 FLASHES = re.compile(r'<div class="flashes" role="status">.*?</div>\s*</div>', re.S)
 
 PAGES = {
-    "/": "catalog/home.html",
-    "/products?ingredient=zinc": "catalog/product_list.html",
-    "/products/hydra-glow": "catalog/product_detail.html",
-    "/ingredients": "catalog/term_list.html",
-    "/ingredients/zinc": "catalog/term_detail.html",
+    "/": "storefront/home.html",
+    "/products?ingredient=zinc": "storefront/product_list.html",
+    "/products/hydra-glow": "storefront/product_detail.html",
+    "/ingredients": "storefront/term_list.html",
+    "/ingredients/zinc": "storefront/term_detail.html",
 }
 
 
@@ -111,7 +111,7 @@ def test_a_visitor_with_a_flash_gets_a_page_of_their_own_that_is_not_kept(app, c
     assert "Your basket was saved." not in stranger
     assert "Log in to order" in stranger
     # The flashed page was rendered for its visitor alone; the stranger's is new.
-    assert renders.count("catalog/product_detail.html") == 2
+    assert renders.count("storefront/product_detail.html") == 2
 
 
 def _tokens_as(client, html: str) -> str:
@@ -186,7 +186,7 @@ def test_other_audiences_get_pages_of_their_own(app, catalogue, renders, login):
             ("admin", admin),
         ]:
             pages[name] = client.get(path).get_data(as_text=True)
-    assert renders.count("catalog/product_detail.html") == 4
+    assert renders.count("storefront/product_detail.html") == 4
     assert "Add to cart" in pages["physician"]
     assert "Not sold to dermatologists" in pages["dermatologist"]
     assert "Add to cart" not in pages["dermatologist"]

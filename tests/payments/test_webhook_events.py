@@ -277,12 +277,12 @@ def test_other_methods_and_paths_under_stripe_answer_json(client):
 
 
 def test_a_database_fault_answers_503_in_json_so_stripe_retries(order, deliver, monkeypatch):
-    import shop.payments.views as views
+    import shop.payments.settle as settle
 
     def database_gone(_event):
         raise OperationalError("INSERT INTO stripe_events", {}, Exception("server closed"))
 
-    monkeypatch.setattr(views, "handle_event", database_gone)
+    monkeypatch.setattr(settle, "handle_event", database_gone)
     answer = deliver(event("payment_intent.succeeded", intent_object(order)))
     assert answer.status_code == 503
     assert answer.mimetype == "application/json"

@@ -29,7 +29,7 @@ def test_a_shared_fragment_may_build_urls_and_name_the_shop(app):
     with app.test_request_context("/"):
         html = (
             shared_environment(app)
-            .from_string("<a href=\"{{ url_for('catalog.product_list') }}\">{{ shop_name }}</a>")
+            .from_string("<a href=\"{{ url_for('storefront.product_list') }}\">{{ shop_name }}</a>")
             .render()
         )
     assert html == '<a href="/products">MesoPro</a>'
@@ -37,7 +37,7 @@ def test_a_shared_fragment_may_build_urls_and_name_the_shop(app):
 
 def test_the_shared_environment_keeps_its_own_templates(app):
     with app.test_request_context("/"):
-        shared = shared_environment(app).get_template("catalog/shared/card.html")
-        page = app.jinja_env.get_template("catalog/shared/card.html")
+        shared = shared_environment(app).get_template("storefront/shared/card.html")
+        page = app.jinja_env.get_template("storefront/shared/card.html")
     assert shared is not page
     assert "csrf_token" not in shared.globals and "csrf_token" in page.globals

@@ -1,0 +1,1 @@
+"""Inventory: stock by lot, its append-only ledger, reservations and reports."""

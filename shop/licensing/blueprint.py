@@ -1,0 +1,5 @@
+"""A professional's licence pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("licensing", __name__)

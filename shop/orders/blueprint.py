@@ -1,0 +1,5 @@
+"""The buyer's order pages (``/orders``)."""
+
+from flask import Blueprint
+
+bp = Blueprint("orders", __name__)
