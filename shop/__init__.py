@@ -47,6 +47,7 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 
     from shop.errors import register_error_handlers
     from shop.guard import register_request_guard
+    from shop.http_caching import register_cache_control
     from shop.logs import register_request_id
     from shop.security import register_security_headers
     from shop.templating import register_template_helpers
@@ -55,6 +56,7 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     register_error_handlers(app)
     register_request_id(app)
     register_security_headers(app)
+    register_cache_control(app)
     register_template_helpers(app)
 
     from shop.cli import shop_cli

@@ -126,6 +126,9 @@ class BaseConfig:
     # Who sees prices and stock figures, on pages and in the API: "everyone", or
     # "verified" (professionals whose licence is approved and unexpired).
     PRICES_VISIBLE_TO = "everyone"
+    # Seconds a proxy or browser may keep an anonymous catalogue page or API answer
+    # (Cache-Control: public); pages with a session are never kept (shop.http_caching).
+    PUBLIC_MAX_AGE = 60
 
     # Catalogue cache: entries are keyed by the catalogue's state token, so a
     # change anywhere invalidates them for every worker and host at once.
@@ -309,6 +312,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
             "HSTS_MAX_AGE",
             "LICENCE_MAX_BYTES",
             "PROXY_COUNT",
+            "PUBLIC_MAX_AGE",
             *CHECKOUT_INT_KEYS,
             *_MAIL_INT_KEYS,
         )
