@@ -126,16 +126,14 @@ class BaseConfig:
     # Who sees prices and stock figures, on pages and in the API: "everyone", or
     # "verified" (professionals whose licence is approved and unexpired).
     PRICES_VISIBLE_TO = "everyone"
+    # The listing's product summaries, kept per process under the catalogue token
+    # (shop.catalog.listing.load_summaries): shared data only, never a visitor's.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 5000  # summaries per process, under 1 KB each
+    CACHE_DEFAULT_TIMEOUT = 3600
     # Seconds a proxy or browser may keep an anonymous catalogue page or API answer
     # (Cache-Control: public); pages with a session are never kept (shop.http_caching).
     PUBLIC_MAX_AGE = 60
-
-    # Catalogue cache: entries are keyed by the catalogue's state token, so a
-    # change anywhere invalidates them for every worker and host at once.
-    CACHE_TYPE = "SimpleCache"
-    CACHE_DEFAULT_TIMEOUT = 600
-    CACHE_THRESHOLD = 500  # entries per process (a listing page is ~60 KB)
-    CACHE_KEY_PREFIX = "shop:"
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -228,8 +226,6 @@ class BaseConfig:
         for name, (key, read) in ENVIRONMENT.items():
             if os.environ.get(name):
                 values[key] = read(name)
-        if "CACHE_REDIS_URL" in values:
-            values["CACHE_TYPE"] = "RedisCache"
         return values
 
     @classmethod
@@ -300,7 +296,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "DATABASE_POOL_PRE_PING": ("DATABASE_POOL_PRE_PING", _flag),
     "DATABASE_POOL_PING_IDLE": ("DATABASE_POOL_PING_IDLE", _env_float),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _flag),
-    "CACHE_TYPE": ("CACHE_TYPE", _text),  # e.g. NullCache, to measure the uncached path
     "SHOP_BASE_URL": ("SHOP_BASE_URL", lambda n: _text(n).rstrip("/")),
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", _env_float),
     "PRICES_VISIBLE_TO": ("PRICES_VISIBLE_TO", lambda n: _text(n).strip().lower()),
@@ -323,7 +318,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
         for name in (
             "RATELIMIT_STORAGE_URI",
             "API_RATE_LIMIT",
-            "CACHE_REDIS_URL",
             *_RATE_LIMIT_KEYS,
             *_MAIL_TEXT_KEYS,
             *STRIPE_ENV_KEYS,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from select import POLLIN, POLLPRI, poll
@@ -14,7 +12,7 @@ from urllib.parse import quote
 from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, event, exc, select
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
 from shop.extensions import db
@@ -186,43 +184,6 @@ def _readable(dbapi_connection) -> bool:
     poller = poll()
     poller.register(dbapi_connection.fileno(), POLLIN | POLLPRI)
     return bool(poller.poll(0))
-
-
-@contextmanager
-def statement_connection() -> Iterator[Connection]:
-    """A connection for a few reads outside the request's transaction.
-
-    For the catalogue's hot path (one statement per page view): on PostgreSQL it
-    runs in autocommit, saving BEGIN and ROLLBACK round trips, and the request's
-    session never opens. Where the session already holds a transaction (a
-    request that changed something, or a test inside its rolled-back transaction),
-    the reads join it, so they see what it sees.
-    """
-    engine = db.engine
-    session_busy = db.session.registry.has() and db.session().in_transaction()
-    if session_busy or isinstance(engine, Connection):
-        # Bound to a connection already (an external transaction, as tests do): join it.
-        yield db.session.connection()
-        return
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        yield connection
-
-
-def reads_only() -> None:
-    """Declare that this request only reads: on PostgreSQL its session then runs in
-    autocommit, so a logged-in page pays no BEGIN and no ROLLBACK round trip around
-    its reads (the user, the gate's standing, the token and stock), as an anonymous
-    page already does not (statement_connection). Call it before the request's first
-    read; after one, or inside an outer transaction (tests), it changes nothing.
-    """
-    engine = db.engine
-    if isinstance(engine, Connection) or engine.dialect.name != "postgresql":
-        return
-    if db.session.registry.has() and db.session().in_transaction():
-        return
-    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def enum_column(enum_class: type, length: int = 32) -> SAEnum:

@@ -30,6 +30,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+# Shared catalogue data only (product summaries), keyed by the catalogue token.
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()

@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from shop import create_app
+from shop.catalog.facets import forget_index
 from shop.extensions import cache, db
 from tests import dbs
 
@@ -98,6 +99,7 @@ def _transaction(request) -> Iterator[None]:
         engines[None] = connection
         db.session.remove()
         db.session.configure(join_transaction_mode="create_savepoint")
+        forget_index(app)  # each test builds the facet index of its own catalogue
         cache.clear()
         try:
             yield

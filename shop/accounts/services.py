@@ -86,6 +86,10 @@ def find_user_by_email(email: str) -> User | None:
 # Checks, shared by the forms (every field's errors at once) and the services --------
 
 
+def find_user_by_session_token(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
 def validate_email_address(email: str) -> str:
     """The address as stored, or AccountError with email-validator's reason."""
     try:

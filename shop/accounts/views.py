@@ -21,7 +21,7 @@ from shop.accounts.forms import (
 from shop.accounts.models import User
 from shop.accounts.tokens import RESET_PASSWORD
 from shop.database import utcnow
-from shop.extensions import db, limiter
+from shop.extensions import db, limiter, login_manager
 
 
 def _rate_limit(setting: str):
@@ -30,8 +30,12 @@ def _rate_limit(setting: str):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
-# Flask-Login's user loader is shop.checkout.visitor.load_session_user: it reads the
-# session's user with the gate's standing and the cart count, in one statement.
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    """The user of a session (or remember cookie) token, which changes with the password;
+    disabling an account ends its open sessions too, not only its next log-in."""
+    user = services.find_user_by_session_token(session_token)
+    return user if user is not None and user.is_enabled else None
 
 
 def _start_session(user: User, *, remember: bool) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from shop.catalog.listing import CatalogPage, ProductSummary
 from shop.catalog.query import FILTER_GROUPS
 from shop.catalog.services import TermCount
+from shop.inventory.services import StockLevel
 
 
 def number(value: Decimal) -> int | float:
@@ -15,11 +17,11 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def product_item(summary: ProductSummary, *, show_price: bool = True) -> dict[str, Any]:
-    """An item without ``available``, which the caller fills in (live stock).
-
-    ``price`` is null where prices are hidden from the caller (PRICES_VISIBLE_TO).
-    """
+def product_item(
+    summary: ProductSummary, stock: Mapping[int, StockLevel], *, show_price: bool = True
+) -> dict[str, Any]:
+    """A product as the API gives it; ``price`` and ``available`` are null where prices
+    and stock are hidden from the caller (PRICES_VISIBLE_TO)."""
     return {
         "sku": summary.sku,
         "slug": summary.slug,
@@ -41,12 +43,15 @@ def product_item(summary: ProductSummary, *, show_price: bool = True) -> dict[st
             {"slug": ref.slug, "name": ref.name, "area": ref.area} for ref in summary.indications
         ],
         "professions": list(summary.professions),
+        "available": stock[summary.id].quantity if show_price else None,
     }
 
 
-def product_list(page: CatalogPage, *, show_price: bool = True) -> dict[str, Any]:
+def product_list(
+    page: CatalogPage, stock: Mapping[int, StockLevel], *, show_price: bool = True
+) -> dict[str, Any]:
     return {
-        "items": [product_item(item, show_price=show_price) for item in page.items],
+        "items": [product_item(item, stock, show_price=show_price) for item in page.items],
         "total": page.total,
         "page": page.query.page,
         "per_page": page.query.per_page,

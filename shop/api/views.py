@@ -1,27 +1,20 @@
-"""Thin JSON routes over the catalogue services, its cache and stock.
-
-Each answer is serialised once per catalogue state and cached in pieces: one
-piece per product, ending where its live ``available`` goes. A request joins the
-pieces around each product's sellable packs. The pieces are JSON from
-``json.dumps``, so no marker and no forbidden character is needed to find the gaps.
+"""Thin JSON routes over the catalogue services and the stock.
 
 The API is anonymous: with PRICES_VISIBLE_TO=verified, every caller gets
-``price: null`` and ``available: null``, as the OpenAPI document allows.
+``price: null`` and ``available: null``, as the OpenAPI document allows. Each answer
+carries an ETag made of the catalogue token and the stock it shows, and a
+conditional GET whose copy is current gets a 304 (shop.http_caching).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 
 from shop.api import serializers
 from shop.api.blueprint import bp
 from shop.api.openapi import openapi_document
-from shop.catalog.cache import cached_with_live
 from shop.catalog.listing import list_products, summarise
 from shop.catalog.query import catalog_query_from
 from shop.catalog.services import (
@@ -30,36 +23,9 @@ from shop.catalog.services import (
     list_indications,
     list_ingredients,
 )
-from shop.inventory.services import token_and_stock
-
-
-def _dumps(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class CachedJson:
-    """``opening``, then each product's JSON object whose last member is ``available``,
-    separated by commas, then ``closing``. Each piece is the object up to and including
-    ``"available":``, so a request only appends the value and the closing brace."""
-
-    opening: str
-    pieces: tuple[tuple[int, str], ...] = ()
-    closing: str = ""
-
-    @property
-    def product_ids(self) -> list[int]:
-        return [product_id for product_id, _ in self.pieces]
-
-    @classmethod
-    def of(cls, opening: str, items: list[tuple[int, dict]], closing: str) -> CachedJson:
-        # An object without "available" ends in "}": open it again for that last member.
-        pieces = tuple((pid, _dumps(item)[:-1] + ',"available":') for pid, item in items)
-        return cls(opening, pieces, closing)
-
-    def fill(self, available: Callable[[int], str]) -> str:
-        items = ",".join(f"{piece}{available(pid)}}}" for pid, piece in self.pieces)
-        return f"{self.opening}{items}{self.closing}"
+from shop.catalog.token import current_token
+from shop.http_caching import public_etag, unchanged, with_etag
+from shop.inventory.services import availability_for
 
 
 def _prices_shown() -> bool:
@@ -67,75 +33,53 @@ def _prices_shown() -> bool:
     return current_app.config["PRICES_VISIBLE_TO"] == "everyone"
 
 
-def _respond(namespace: str, key: str, build: Callable[[bool], CachedJson]):
-    shown = _prices_shown()
-    # The audience is part of the key: an answer without prices is another answer.
-    answer, stock = cached_with_live(
-        namespace,
-        f"{'prices' if shown else 'no-prices'}|{key}",
-        lambda: build(shown),
-        token_and_stock,
-    )
-    if shown:
-        body = answer.fill(lambda product_id: str(stock[product_id].quantity))
-    else:
-        body = answer.fill(lambda _product_id: "null")
-    return current_app.response_class(body, mimetype="application/json")
-
-
 @bp.get("/products")
 def product_list():
     query = catalog_query_from(request.args, current_app.config)
-
-    def build(shown: bool) -> CachedJson:
-        page = list_products(query, strict=True)
-        payload = serializers.product_list(page, show_price=shown)
-        items = payload.pop("items")
-        rest = _dumps(payload)  # '{"total":...}': the items go first, then the rest
-        return CachedJson.of(
-            '{"items":[',
-            [(summary.id, item) for summary, item in zip(page.items, items, strict=True)],
-            "]," + rest[1:],
-        )
-
-    return _respond("products-json", query.key(), build)
+    page = list_products(query, strict=True)
+    stock = availability_for(page.product_ids)
+    etag = public_etag(page.token, stock)
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    payload = serializers.product_list(page, stock, show_price=_prices_shown())
+    return with_etag(jsonify(payload), etag)
 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    def build(shown: bool) -> CachedJson:
-        product = get_active_product(slug)
-        item = serializers.product_item(summarise(product), show_price=shown)
-        item["description"] = product.description
-        item["contraindications"] = product.contraindications
-        return CachedJson.of("", [(product.id, item)], "")
+    token = current_token()
+    product = get_active_product(slug)
+    stock = availability_for([product.id])
+    etag = public_etag(token, stock)
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    item = serializers.product_item(summarise(product), stock, show_price=_prices_shown())
+    item["description"] = product.description
+    item["contraindications"] = product.contraindications
+    return with_etag(jsonify(item), etag)
 
-    return _respond("product-json", slug, build)
 
-
-def _vocabulary(namespace: str, terms, detail: str):
-    return _respond(
-        namespace,
-        "",
-        lambda _shown: CachedJson(
-            _dumps({"items": [serializers.vocabulary_item(t, detail) for t in terms()]})
-        ),
-    )
+def _vocabulary(terms, detail: str):
+    etag = public_etag(current_token())
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    items = [serializers.vocabulary_item(term, detail) for term in terms()]
+    return with_etag(jsonify({"items": items}), etag)
 
 
 @bp.get("/ingredients")
 def ingredient_list():
-    return _vocabulary("ingredients-json", list_ingredients, "kind")
+    return _vocabulary(list_ingredients, "kind")
 
 
 @bp.get("/indications")
 def indication_list():
-    return _vocabulary("indications-json", list_indications, "area")
+    return _vocabulary(list_indications, "area")
 
 
 @bp.get("/brands")
 def brand_list():
-    return _vocabulary("brands-json", list_brands, "country")
+    return _vocabulary(list_brands, "country")
 
 
 @bp.get("/openapi.json")

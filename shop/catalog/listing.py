@@ -1,63 +1,44 @@
-"""The catalogue list with its facet counts, in a fixed number of SQL statements.
+"""The catalogue list with its facet counts: the facet index answers which products and
+how many (shop.catalog.facets), free text is matched in the database, and the page's
+products are read from it (four statements: products with brands, compositions,
+indications, professions).
 
 Filters combine as the design says: several values of one group match any of
 them, different groups must all match. A group's facet counts apply every
 *other* selected filter and not its own, so siblings stay selectable.
-
-Statements per call, whatever the page size: three for the facet vocabularies,
-four for the facet counts, one for the total, one for the page of products
-(with brands) and three for the page's compositions, indications and professions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select, true
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from shop.catalog.enums import SortOrder, TreatmentArea
+from shop.catalog.enums import Profession, TreatmentArea
 from shop.catalog.errors import CatalogError
+from shop.catalog.facets import TextMatch, current_index
 from shop.catalog.models import (
     Brand,
     Indication,
     Ingredient,
     Product,
     ProductIngredient,
+    ProductProfession,
     product_indications,
 )
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
 from shop.catalog.search import match_all_words, query_words, relevance_score
 from shop.errors import quoted
-from shop.extensions import db
+from shop.extensions import cache, db
 
 
-@dataclass(frozen=True)
-class Term:
-    """A value of a facet vocabulary: a brand, an ingredient, an indication or an area."""
-
-    key: int | str  # the database id, or the area's value
-    slug: str
-    name: str
-    extra: str = ""  # ingredient kind, indication area, brand country
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    brand: tuple[Term, ...]
-    ingredient: tuple[Term, ...]
-    indication: tuple[Term, ...]
-    area: tuple[Term, ...]
-
-    def terms(self, group: str) -> tuple[Term, ...]:
-        return getattr(self, group)
-
-
-@dataclass(frozen=True)
-class FacetValue:
+# Named tuples: a page makes a few hundred of these on every request, and a tuple is
+# made several times faster than a frozen dataclass.
+class FacetValue(NamedTuple):
     slug: str
     name: str
     count: int
@@ -65,16 +46,14 @@ class FacetValue:
     extra: str = ""
 
 
-@dataclass(frozen=True)
-class IngredientLine:
+class IngredientLine(NamedTuple):
     slug: str
     name: str
     kind: str
     concentration: str | None
 
 
-@dataclass(frozen=True)
-class IndicationRef:
+class IndicationRef(NamedTuple):
     slug: str
     name: str
     area: str
@@ -112,105 +91,16 @@ class CatalogPage:
     items: list[ProductSummary]
     total: int
     facets: dict[str, list[FacetValue]]
+    token: str  # the catalogue token the page was answered for
     unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def product_ids(self) -> list[int]:
+        return [item.id for item in self.items]
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.per_page))
-
-
-def load_vocabulary() -> Vocabulary:
-    brands = db.session.execute(
-        select(Brand.id, Brand.slug, Brand.name, Brand.country).order_by(Brand.name)
-    ).all()
-    ingredients = db.session.execute(
-        select(Ingredient.id, Ingredient.slug, Ingredient.name, Ingredient.kind).order_by(
-            Ingredient.name
-        )
-    ).all()
-    indications = db.session.execute(
-        select(Indication.id, Indication.slug, Indication.name, Indication.area).order_by(
-            Indication.name
-        )
-    ).all()
-    return Vocabulary(
-        brand=tuple(Term(row.id, row.slug, row.name, row.country or "") for row in brands),
-        ingredient=tuple(Term(row.id, row.slug, row.name, row.kind) for row in ingredients),
-        indication=tuple(Term(row.id, row.slug, row.name, row.area) for row in indications),
-        area=tuple(Term(area.value, area.value, area.label) for area in TreatmentArea),
-    )
-
-
-def _conditions(
-    selected: dict[str, list[int | str]], words: list[str]
-) -> dict[str, ColumnElement[bool]]:
-    """One SQL condition per active filter group (and 'q' for the text)."""
-    conditions: dict[str, ColumnElement[bool]] = {}
-    if selected.get("ingredient"):
-        conditions["ingredient"] = Product.id.in_(
-            select(ProductIngredient.product_id).where(
-                ProductIngredient.ingredient_id.in_(selected["ingredient"])
-            )
-        )
-    if selected.get("indication"):
-        conditions["indication"] = Product.id.in_(
-            select(product_indications.c.product_id).where(
-                product_indications.c.indication_id.in_(selected["indication"])
-            )
-        )
-    if selected.get("area"):
-        conditions["area"] = Product.id.in_(
-            select(product_indications.c.product_id)
-            .join(Indication, Indication.id == product_indications.c.indication_id)
-            .where(Indication.area.in_(selected["area"]))
-        )
-    if selected.get("brand"):
-        conditions["brand"] = Product.brand_id.in_(selected["brand"])
-    if words:
-        conditions["q"] = match_all_words(Product.search_text, words)
-    return conditions
-
-
-def _where(conditions: dict[str, ColumnElement[bool]], *, skip: str | None = None) -> list:
-    return [Product.is_active == true()] + [
-        condition for group, condition in conditions.items() if group != skip
-    ]
-
-
-def _facet_statements(conditions: dict[str, ColumnElement[bool]]) -> dict[str, Select]:
-    return {
-        "ingredient": select(ProductIngredient.ingredient_id, func.count())
-        .join(Product, Product.id == ProductIngredient.product_id)
-        .where(*_where(conditions, skip="ingredient"))
-        .group_by(ProductIngredient.ingredient_id),
-        "indication": select(product_indications.c.indication_id, func.count())
-        .join(Product, Product.id == product_indications.c.product_id)
-        .where(*_where(conditions, skip="indication"))
-        .group_by(product_indications.c.indication_id),
-        "area": select(Indication.area, func.count(distinct(Product.id)))
-        .select_from(product_indications)
-        .join(Indication, Indication.id == product_indications.c.indication_id)
-        .join(Product, Product.id == product_indications.c.product_id)
-        .where(*_where(conditions, skip="area"))
-        .group_by(Indication.area),
-        "brand": select(Product.brand_id, func.count())
-        .where(*_where(conditions, skip="brand"))
-        .group_by(Product.brand_id),
-    }
-
-
-def _order_by(sort: SortOrder, words: list[str]) -> list:
-    if sort == SortOrder.RELEVANCE and words:
-        score = relevance_score(Product.search_name, Product.search_keywords, words)
-        return [score.desc(), Product.name, Product.id]
-    orders: dict[SortOrder, Callable[[], list]] = {
-        SortOrder.RELEVANCE: lambda: [Product.name, Product.id],
-        SortOrder.NAME: lambda: [Product.name, Product.id],
-        SortOrder.PRICE: lambda: [Product.price_cents, Product.name, Product.id],
-        SortOrder.PRICE_DESC: lambda: [Product.price_cents.desc(), Product.name, Product.id],
-        SortOrder.NEWEST: lambda: [Product.created_at.desc(), Product.id.desc()],
-    }
-    return orders[sort]()
 
 
 def summarise(product: Product) -> ProductSummary:
@@ -253,80 +143,184 @@ PRODUCT_LOAD_OPTIONS = (
 )
 
 
+PRODUCT_LOAD_OPTIONS = (
+    joinedload(Product.brand),
+    selectinload(Product.composition).joinedload(ProductIngredient.ingredient),
+    selectinload(Product.indications),
+    selectinload(Product.profession_links),
+)
+
+
+def find_text_matches(words: list[str]) -> TextMatch:
+    """Active products whose search text has every word, each with its relevance score."""
+    score = relevance_score(Product.search_name, Product.search_keywords, words)
+    rows = db.session.execute(
+        select(Product.id, score).where(
+            Product.is_active == true(), match_all_words(Product.search_text, words)
+        )
+    )
+    return TextMatch({product_id: points for product_id, points in rows})
+
+
+# A listing reads these for up to a hundred products on every request: built once.
+_IDS = bindparam("ids", expanding=True)
+_PRODUCTS = (
+    select(
+        Product.id,
+        Product.sku,
+        Product.slug,
+        Product.name,
+        Brand.slug.label("brand_slug"),
+        Brand.name.label("brand_name"),
+        Product.form,
+        Product.volume_ml,
+        Product.units_per_pack,
+        Product.price_cents,
+        Product.currency,
+        Product.created_at,
+    )
+    .join(Brand, Brand.id == Product.brand_id)
+    .where(Product.id.in_(_IDS))
+)
+_COMPOSITIONS = (
+    select(
+        ProductIngredient.product_id,
+        Ingredient.slug,
+        Ingredient.name,
+        Ingredient.kind,
+        ProductIngredient.concentration_value,
+        ProductIngredient.concentration_unit,
+    )
+    .join(Ingredient, Ingredient.id == ProductIngredient.ingredient_id)
+    .where(ProductIngredient.product_id.in_(_IDS))
+    .order_by(ProductIngredient.product_id, ProductIngredient.position)
+)
+_INDICATIONS = (
+    select(product_indications.c.product_id, Indication.slug, Indication.name, Indication.area)
+    .join(Indication, Indication.id == product_indications.c.indication_id)
+    .where(product_indications.c.product_id.in_(_IDS))
+    .order_by(Indication.name)
+)
+_PROFESSIONS = select(ProductProfession.product_id, ProductProfession.profession).where(
+    ProductProfession.product_id.in_(_IDS)
+)
+
+
+PROFESSIONS = tuple(profession.value for profession in Profession)  # in the enum's order
+
+
+def _concentration(value: Decimal | None, unit: str | None) -> str | None:
+    return None if value is None else f"{format(value.normalize(), 'f')} {unit}"
+
+
+def load_summaries(product_ids: list[int], token: str) -> list[ProductSummary]:
+    """These products' summaries, in the order given, as the catalogue at ``token`` has
+    them: from the cache, or read in four statements (the products with their brands,
+    the compositions, the indications and the professions) and cached.
+
+    Reading them took two thirds of a listing's time (bench/README.md); a summary is
+    the same for every visitor, and the token in its key retires it with any change.
+    """
+    keys = [f"catalog:{token}:summary:{product_id}" for product_id in product_ids]
+    cached = dict(zip(product_ids, cache.get_many(*keys), strict=True)) if keys else {}
+    missing = [product_id for product_id, summary in cached.items() if summary is None]
+    if missing:
+        read = read_summaries(missing)
+        cache.set_many({f"catalog:{token}:summary:{s.id}": s for s in read})
+        cached.update((summary.id, summary) for summary in read)
+    return [cached[product_id] for product_id in product_ids]
+
+
+def read_summaries(product_ids: list[int]) -> list[ProductSummary]:
+    """These products' summaries from the database, in any order."""
+    ids = {"ids": product_ids}
+    ingredients: dict[int, list[IngredientLine]] = {product_id: [] for product_id in product_ids}
+    for row in db.session.execute(_COMPOSITIONS, ids):
+        ingredients[row.product_id].append(
+            IngredientLine(
+                row.slug,
+                row.name,
+                str(row.kind),
+                _concentration(row.concentration_value, row.concentration_unit),
+            )
+        )
+    indications: dict[int, list[IndicationRef]] = {product_id: [] for product_id in product_ids}
+    for row in db.session.execute(_INDICATIONS, ids):
+        indications[row.product_id].append(IndicationRef(row.slug, row.name, str(row.area)))
+    allowed: dict[int, set[str]] = {product_id: set() for product_id in product_ids}
+    for product_id, profession in db.session.execute(_PROFESSIONS, ids):
+        allowed[product_id].add(str(profession))
+    return [
+        ProductSummary(
+            id=row.id,
+            sku=row.sku,
+            slug=row.slug,
+            name=row.name,
+            brand_slug=row.brand_slug,
+            brand_name=row.brand_name,
+            form=str(row.form),
+            volume_ml=row.volume_ml,
+            units_per_pack=row.units_per_pack,
+            price_cents=row.price_cents,
+            currency=row.currency,
+            ingredients=tuple(ingredients[row.id]),
+            indications=tuple(indications[row.id]),
+            professions=tuple(p for p in PROFESSIONS if p in allowed[row.id]),
+            created_at=row.created_at,
+        )
+        for row in db.session.execute(_PRODUCTS, ids)
+    ]
+
+
 def list_products(query: CatalogQuery, *, strict: bool = True) -> CatalogPage:
     """The page of active products the query selects, its total, and every facet's counts.
 
     ``strict`` refuses unknown filter values (the API); otherwise they are
     dropped and reported in ``CatalogPage.unknown`` (the HTML page says so).
     """
-    vocabulary = load_vocabulary()
-    selected: dict[str, list[int | str]] = {}
+    index = current_index()
+    selected: dict[str, list[str]] = {}
     unknown: dict[str, tuple[str, ...]] = {}
     effective = query
     for group in FILTER_GROUPS:
-        by_slug = {term.slug: term for term in vocabulary.terms(group)}
         wanted = query.selected(group)
-        missing = tuple(slug for slug in wanted if slug not in by_slug)
-        if missing:
+        known = [slug for slug in wanted if index.knows(group, slug)]
+        if len(known) < len(wanted):
+            missing = tuple(slug for slug in wanted if slug not in known)
             if strict:
                 raise CatalogError(
                     CatalogError.UNKNOWN_FILTER_VALUE, f"unknown {group} {quoted(missing[0])}"
                 )
             unknown[group] = missing
-            effective = effective.with_filters(group, tuple(s for s in wanted if s in by_slug))
-            effective = effective.at_page(query.page)
-        selected[group] = [by_slug[slug].key for slug in wanted if slug in by_slug]
+            effective = effective.with_filters(group, tuple(known)).at_page(query.page)
+        selected[group] = known
 
     words = query_words(effective.q)
-    conditions = _conditions(selected, words)
-
-    counts: dict[str, dict[int | str, int]] = {}
-    for group, statement in _facet_statements(conditions).items():
-        counts[group] = {key: count for key, count in db.session.execute(statement).all()}
-
-    total = db.session.scalar(select(func.count()).select_from(Product).where(*_where(conditions)))
-
-    page_statement = (
-        select(Product)
-        .where(*_where(conditions))
-        .order_by(*_order_by(effective.sort, words))
-        .limit(effective.per_page)
-        .offset((effective.page - 1) * effective.per_page)
-        .options(*PRODUCT_LOAD_OPTIONS)
+    found = index.select(
+        selected,
+        sort=effective.sort,
+        text=find_text_matches(words) if words else None,
+        offset=(effective.page - 1) * effective.per_page,
+        limit=effective.per_page,
     )
-    products = db.session.scalars(page_statement).unique().all()
-
     facets = {
         group: [
             FacetValue(
                 slug=term.slug,
                 name=term.name,
-                count=counts[group].get(term.key, 0),
+                count=found.counts[group][term.slug],
                 selected=term.slug in effective.selected(group),
                 extra=term.extra,
             )
-            for term in vocabulary.terms(group)
+            for term in index.terms[group]
         ]
         for group in FILTER_GROUPS
     }
     return CatalogPage(
         query=effective,
-        items=[summarise(product) for product in products],
-        total=total or 0,
+        items=load_summaries(found.product_ids, index.token),
+        total=found.total,
         facets=facets,
+        token=index.token,
         unknown=unknown,
     )
-
-
-__all__ = [
-    "CatalogPage",
-    "FacetValue",
-    "IndicationRef",
-    "IngredientLine",
-    "ProductSummary",
-    "Term",
-    "Vocabulary",
-    "list_products",
-    "load_vocabulary",
-    "summarise",
-]

@@ -1,15 +1,13 @@
-"""What the catalogue's pages show every visitor, prepared once and cached with the catalogue.
-
-Everything a template touches is computed here, URLs and formatted prices
-included, so rendering a cached page costs no query and no URL building.
-Nothing here depends on the visitor; stock moves with every order, so pages
-read it live (shop.storefront).
-"""
+"""What the catalogue's pages show, prepared for their templates: URLs, formatted prices,
+labels, facet links. Nothing here depends on the visitor; the storefront adds the
+visitor's stock, prices and verdicts (shop.storefront)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
@@ -25,9 +23,11 @@ from shop.catalog.enums import (
 from shop.catalog.listing import CatalogPage, FacetValue, ProductSummary
 from shop.catalog.models import Product
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
+from shop.catalog.services import TermCount
 from shop.templating import format_money
 
 FACET_SCROLL_AFTER = 12  # values; a longer facet list scrolls
+RELATED_LIMIT = 12  # products shown on an ingredient's or an indication's page
 
 GROUP_TITLES = {
     "area": "Treatment area",
@@ -80,13 +80,12 @@ class Card:
     professions: tuple[str, ...]  # who may buy it (values), for the gate
 
 
-@dataclass(frozen=True)
-class FacetLink:
+class FacetLink(NamedTuple):  # a tuple: a listing makes a hundred of them per request
     slug: str
     name: str
     count: int
     selected: bool
-    url: str  # toggles the value
+    url: str  # toggles the value; empty for a disabled one, which is not a link
     disabled: bool
     section: str = ""  # indications are shown by area, ingredients by kind
 
@@ -146,12 +145,23 @@ class ListingView:
 
 
 class UrlBuilder:
-    """Builds catalogue URLs by string, without url_for per link."""
+    """Builds one page's catalogue URLs by string, without url_for per link.
+
+    A listing links to a hundred variants of its own query (one per facet value), which
+    share most of their parameters: each parameter is encoded once per page.
+    """
 
     def __init__(self) -> None:
         self.list_path = url_for("storefront.product_list")
         self.detail_prefix = url_for("storefront.product_detail", slug="x")[:-1]
         self.default_per_page = current_app.config["CATALOG_PER_PAGE"]
+        self._encoded: dict[tuple[str, str], str] = {}
+
+    def _parameter(self, pair: tuple[str, str]) -> str:
+        encoded = self._encoded.get(pair)
+        if encoded is None:
+            encoded = self._encoded[pair] = urlencode([pair])
+        return encoded
 
     def base_query(self) -> CatalogQuery:
         """The whole catalogue, first page, default page size."""
@@ -159,7 +169,28 @@ class UrlBuilder:
 
     def listing(self, query: CatalogQuery) -> str:
         params = query.to_params(default_per_page=self.default_per_page)
-        return f"{self.list_path}?{urlencode(params)}" if params else self.list_path
+        if not params:
+            return self.list_path
+        return f"{self.list_path}?{'&'.join(map(self._parameter, params))}"
+
+    def toggling(self, query: CatalogQuery, group: str) -> Callable[[str], str]:
+        """For a value of ``group``, the URL of ``query`` with that value switched on or
+        off: ``listing(query.toggled(group, value))``, with everything but the group's
+        own values encoded once for all its facet links."""
+        without = query.with_filters(group, ())
+        params = without.to_params(default_per_page=self.default_per_page)
+        earlier = {"q", *FILTER_GROUPS[: FILTER_GROUPS.index(group)]}
+        at = sum(1 for name, _ in params if name in earlier)
+        before = [self._parameter(pair) for pair in params[:at]]
+        after = [self._parameter(pair) for pair in params[at:]]
+        selected = set(query.selected(group))
+
+        def url(value: str) -> str:
+            values = sorted(selected ^ {value})
+            parts = [*before, *(self._parameter((group, v)) for v in values), *after]
+            return f"{self.list_path}?{'&'.join(parts)}" if parts else self.list_path
+
+        return url
 
     def product(self, slug: str) -> str:
         return self.detail_prefix + quote(slug)
@@ -184,19 +215,23 @@ def card(summary: ProductSummary, urls: UrlBuilder, *, shown_ingredients: int = 
 def _facet_block(
     group: str, values: list[FacetValue], query: CatalogQuery, urls: UrlBuilder
 ) -> FacetBlock:
-    links = [
-        FacetLink(
-            slug=value.slug,
-            name=value.name,
-            count=value.count,
-            selected=value.selected,
-            url=urls.listing(query.toggled(group, value.slug)),
-            # A selected value stays clickable so it can be switched off.
-            disabled=value.count == 0 and not value.selected,
-            section=section_label(group, value.extra),
+    toggled = urls.toggling(query, group)
+    labels = {member.value: member.label for member in SECTIONS.get(group, ())}
+    links = []
+    for value in values:
+        # A selected value stays clickable so it can be switched off.
+        disabled = value.count == 0 and not value.selected
+        links.append(
+            FacetLink(
+                slug=value.slug,
+                name=value.name,
+                count=value.count,
+                selected=value.selected,
+                url="" if disabled else toggled(value.slug),
+                disabled=disabled,
+                section=labels.get(value.extra, ""),
+            )
         )
-        for value in values
-    ]
     if group in SECTIONS:  # by section, in the enum's order, then by name
         order = {member.label: index for index, member in enumerate(SECTIONS[group])}
         links.sort(key=lambda link: (order.get(link.section, len(order)), link.name))
@@ -341,4 +376,95 @@ def product_view(product: Product) -> ProductView:
         areas=[area.label for area in product.areas],
         professions=tuple(str(p) for p in product.professions),
         profession_labels=[Profession(p).label for p in product.professions],
+    )
+
+
+@dataclass(frozen=True)
+class AreaIndications:
+    label: str
+    url: str  # the catalogue filtered by the area
+    indications: list[tuple[TermCount, str]]  # with the catalogue filtered by each
+
+
+def home_view(indications: list[TermCount]) -> list[AreaIndications]:
+    """The home page's treatment areas, each with its indications."""
+    urls = UrlBuilder()
+    everything = urls.base_query()
+    by_area: dict[str, list[tuple[TermCount, str]]] = {area.value: [] for area in TreatmentArea}
+    for indication in indications:
+        url = urls.listing(everything.with_filters("indication", (indication.slug,)))
+        by_area[indication.detail].append((indication, url))
+    return [
+        AreaIndications(
+            area.label,
+            urls.listing(everything.with_filters("area", (area.value,))),
+            by_area[area.value],
+        )
+        for area in TreatmentArea
+    ]
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """Ingredients or indications: their page's words and endpoints."""
+
+    group: str
+    heading: str
+    intro: str
+
+    @property
+    def list_endpoint(self) -> str:
+        return f"storefront.{self.group}_list"
+
+    @property
+    def detail_endpoint(self) -> str:
+        return f"storefront.{self.group}_detail"
+
+
+TERM_GROUPS = {
+    "ingredient": TermGroup(
+        "ingredient",
+        "Ingredients",
+        "What the solutions are made of, by kind. Each ingredient lists the products that"
+        " contain it.",
+    ),
+    "indication": TermGroup(
+        "indication",
+        "Indications",
+        "What practitioners treat with mesotherapy, by treatment area.",
+    ),
+}
+
+
+def term_sections(group: str, terms: list[TermCount]) -> list[tuple[str, list[TermCount]]]:
+    """Ingredients by kind or indications by area, in the enum's order; empty ones left out."""
+    sections: dict[str, list[TermCount]] = {section.label: [] for section in SECTIONS[group]}
+    for term in terms:
+        sections[section_label(group, term.detail)].append(term)
+    return [(label, items) for label, items in sections.items() if items]
+
+
+@dataclass(frozen=True)
+class TermView:
+    group: TermGroup
+    name: str
+    description: str
+    detail: str  # its kind or area, as a label
+    total: int
+    cards: list[Card]
+    catalogue_url: str  # the catalogue filtered by it
+
+
+def term_view(group: str, term, page: CatalogPage) -> TermView:
+    """An ingredient's or an indication's page: what it is, and products that have it."""
+    urls = UrlBuilder()
+    detail = term.kind if group == "ingredient" else term.area
+    return TermView(
+        group=TERM_GROUPS[group],
+        name=term.name,
+        description=term.description,
+        detail=section_label(group, detail),
+        total=page.total,
+        cards=[card(item, urls) for item in page.items],
+        catalogue_url=urls.listing(urls.base_query().with_filters(group, (term.slug,))),
     )

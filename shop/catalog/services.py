@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select, true
 
 from shop.catalog.enums import (
     ConcentrationUnit,
@@ -20,6 +20,7 @@ from shop.catalog.enums import (
     TreatmentArea,
 )
 from shop.catalog.errors import CatalogError, CatalogNotFound
+from shop.catalog.facets import current_index
 from shop.catalog.listing import PRODUCT_LOAD_OPTIONS
 from shop.catalog.models import (
     Brand,
@@ -28,7 +29,6 @@ from shop.catalog.models import (
     Product,
     ProductIngredient,
     ProductProfession,
-    product_indications,
 )
 from shop.catalog.query import SLUG, is_slug
 from shop.catalog.search import normalise_many
@@ -120,43 +120,30 @@ class TermCount:
     product_count: int
 
 
-def _with_product_counts(model, link_column, product_column, detail) -> list[TermCount]:
-    """Every row of a vocabulary, by name, with the number of active products linked to it."""
-    counts = select(link_column.label("term_id"), func.count().label("n"))
-    if product_column is not None:  # a link table; a brand's id is on the product itself
-        counts = counts.join(Product, Product.id == product_column)
-    counts = counts.where(Product.is_active == true()).group_by(link_column).subquery()
-    rows = db.session.execute(
-        select(model, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.term_id == model.id)
-        .order_by(model.name)
-    ).all()
-    return [TermCount(term.slug, term.name, detail(term), term.description, n) for term, n in rows]
+def _with_product_counts(model, group: str, detail) -> list[TermCount]:
+    """Every row of a vocabulary, by name, with the number of active products that have
+    it (counted by the facet index)."""
+    counts = current_index().product_counts(group)
+    terms = db.session.scalars(select(model).order_by(model.name))
+    return [
+        TermCount(term.slug, term.name, detail(term), term.description, counts.get(term.slug, 0))
+        for term in terms
+    ]
 
 
 def list_ingredients() -> list[TermCount]:
     """Every ingredient (detail: its kind) with the number of active products that contain it."""
-    return _with_product_counts(
-        Ingredient,
-        ProductIngredient.ingredient_id,
-        ProductIngredient.product_id,
-        lambda i: str(i.kind),
-    )
+    return _with_product_counts(Ingredient, "ingredient", lambda i: str(i.kind))
 
 
 def list_indications() -> list[TermCount]:
     """Every indication (detail: its area) with the number of active products that treat it."""
-    return _with_product_counts(
-        Indication,
-        product_indications.c.indication_id,
-        product_indications.c.product_id,
-        lambda i: str(i.area),
-    )
+    return _with_product_counts(Indication, "indication", lambda i: str(i.area))
 
 
 def list_brands() -> list[TermCount]:
     """Every brand (detail: its country) with its number of active products."""
-    return _with_product_counts(Brand, Product.brand_id, None, lambda b: b.country or "")
+    return _with_product_counts(Brand, "brand", lambda b: b.country or "")
 
 
 # Writes --------------------------------------------------------------------

@@ -7,27 +7,16 @@ now, with its reason. Services flush and never commit.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    CompoundSelect,
-    Date,
-    Integer,
-    String,
-    bindparam,
     delete,
     func,
-    inspect,
-    null,
     select,
-    true,
-    type_coerce,
-    union_all,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
@@ -35,20 +24,12 @@ from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
 from shop.extensions import db
 from shop.inventory.services import (
-    StockLevel,
     availability_for,
-    token_and_stock_from,
-    token_and_stock_statement,
 )
 from shop.licensing.gate import (
-    ANONYMOUS,
-    STANDING_LICENCE,
     BuyerStanding,
     Verdict,
     buyer_standing,
-    standing_from_licence,
-    standing_licence_join,
-    standing_without_licence,
     verdict,
 )
 from shop.orders.models import Order
@@ -197,143 +178,10 @@ def remove_from_cart(user: User, product_id: int) -> None:
         raise CartError(CartError.NOT_IN_CART, "That product is not in your cart.", status=404)
 
 
-# Built once, as Core statements: every page of a logged-in visitor runs one of them.
-_lines = CartLine.__table__
-_packs = (
-    select(func.coalesce(func.sum(_lines.c.quantity), 0).label("packs"))
-    .where(_lines.c.user_id == bindparam("user_id"))
-    .subquery("cart")
-)
-_CART_COUNT = select(_packs.c.packs)
-# One row whatever the user has: the cart's packs, and the licence that decides the
-# gate's standing (NULLs when there is none).
-_licence = STANDING_LICENCE.subquery("licence")
-_STANDING_AND_CART_COUNT = select(_packs.c.packs, _licence).select_from(
-    _packs.outerjoin(_licence, true())
-)
-
-
-# Flask-Login's user with the gate's standing and the header's cart count: one
-# statement for all three, since every page of a logged-in visitor needs them.
-_users = User.__table__
-_USER_ATTRIBUTES = [
-    (attribute.key, attribute.columns[0]) for attribute in inspect(User).column_attrs
-]
-_standing_licence, _on_standing_licence = standing_licence_join(_users.c.id)
-_SESSION_USER_WITH_STANDING = (
-    select(
-        *(column for _, column in _USER_ATTRIBUTES),
-        select(func.coalesce(func.sum(_lines.c.quantity), 0))
-        .where(_lines.c.user_id == _users.c.id)
-        .correlate(_users)
-        .scalar_subquery()
-        .label("packs"),
-        _standing_licence.c.status,
-        _standing_licence.c.profession,
-        _standing_licence.c.expires_on,
-        _standing_licence.c.reason,
-    )
-    .select_from(_users)
-    .outerjoin(_standing_licence, _on_standing_licence)
-    .where(_users.c.session_token == bindparam("token"))
-)
-
-
-def _attached_user(row) -> User:
-    """The user of a row read with Core, in the session as if the ORM had loaded it.
-
-    Every logged-in request reads its user: the ORM's loading machinery cost about
-    150 µs of CPU a request more than the Core row and this (measured in-process on
-    PostgreSQL; README, "Benchmark"), a tenth of a logged-in page.
-    """
-    session = db.session()
-    known = session.identity_map.get(session.identity_key(User, (row.id,)))
-    if known is not None:  # already loaded in this session: the ORM would keep that one
-        return known
-    user = User(**{key: row[index] for index, (key, _) in enumerate(_USER_ATTRIBUTES)})
-    make_transient_to_detached(user)  # no pending changes: "loaded"
-    session.add(user)
-    return user
-
-
-def find_session_user_with_standing(
-    session_token: str, today: date
-) -> tuple[User, BuyerStanding, int] | None:
-    """The user of this session token, their standing on ``today`` and the packs in
-    their cart, in one statement; None for an unknown token."""
-    row = (
-        db.session.connection()
-        .execute(_SESSION_USER_WITH_STANDING, {"token": session_token, "today": today})
-        .one_or_none()
-    )
-    return None if row is None else _session_user_of(row, today)
-
-
-def _session_user_of(row, today: date) -> tuple[User, BuyerStanding, int]:
-    user = _attached_user(row)
-    standing = standing_without_licence(user) or standing_from_licence(user, row, today)
-    return user, standing, row.packs
-
-
-@functools.cache
-def _session_user_and_stock_statement(dialect: str) -> CompoundSelect:
-    """The session's user (_SESSION_USER_WITH_STANDING) and inventory's token and stock
-    (token_and_stock_statement) as the rows of one statement; built once per database kind.
-
-    The user's row comes first, with the stock's four columns typed NULLs, so that the
-    union's column types are its own and the stock's (a date on SQLite); then the
-    token and stock rows, with NULL for the user's columns (a NULL id).
-    """
-    live = token_and_stock_statement(dialect).subquery("live")
-    user = _SESSION_USER_WITH_STANDING.add_columns(
-        type_coerce(null(), Integer).label("product_id"),
-        type_coerce(null(), Integer).label("quantity"),
-        type_coerce(null(), Date).label("earliest_expiry"),
-        type_coerce(null(), String).label("catalogue_token"),
-    )
-    padding = [null()] * len(_SESSION_USER_WITH_STANDING.selected_columns)
-    return union_all(user, select(*padding, *live.c))
-
-
-def find_session_user_with_standing_and_stock(
-    session_token: str, today: date, product_ids: list[int]
-) -> tuple[tuple[User, BuyerStanding, int] | None, tuple[str, dict[int, StockLevel]]]:
-    """find_session_user_with_standing, and the catalogue's token and the stock of these
-    products (inventory's token_and_stock), in one statement: a logged-in visitor's
-    catalogue page then costs one round trip, as an anonymous visitor's does."""
-    connection = db.session.connection()
-    rows = connection.execute(
-        _session_user_and_stock_statement(connection.dialect.name),
-        {"token": session_token, "today": today, "ids": product_ids},
-    ).all()
-    found = None
-    live = []
-    for row in rows:
-        if row.id is None:
-            live.append(row[-4:])
-        else:
-            found = _session_user_of(row, today)
-    return found, token_and_stock_from(live, product_ids)
-
-
 def count_cart_items(user: User) -> int:
     """Packs in the user's cart: one small query, for the header."""
-    return db.session.execute(_CART_COUNT, {"user_id": user.id}).scalar_one()
-
-
-def standing_and_cart_count(user: User | None, today: date) -> tuple[BuyerStanding, int]:
-    """The gate's standing and the header's cart count, in one query at most.
-
-    A page that shows products needs both for a logged-in visitor; reading them
-    together saves a round trip on every such page.
-    """
-    standing = standing_without_licence(user)
-    if standing is ANONYMOUS:
-        return standing, 0
-    if standing is not None:
-        return standing, count_cart_items(user)
-    row = db.session.execute(_STANDING_AND_CART_COUNT, {"user_id": user.id, "today": today}).one()
-    return standing_from_licence(user, row, today), row.packs
+    total = select(func.coalesce(func.sum(CartLine.quantity), 0)).where(CartLine.user_id == user.id)
+    return db.session.execute(total).scalar_one()
 
 
 def _problem(line: CartLine, answer: Verdict, available: int) -> tuple[str, str]:

@@ -23,21 +23,26 @@ from shop.checkout.services import (
     Cart,
     add_to_cart,
     change_quantity,
+    count_cart_items,
     get_cart,
     remove_from_cart,
 )
-from shop.checkout.visitor import current_cart_count, remember_cart_count
 from shop.database import utcnow
 from shop.extensions import db
-from shop.licensing.gate import BuyerStanding, buyer_verdict, sees_prices, today_at
-from shop.licensing.visitor import current_standing
+from shop.licensing.gate import (
+    BuyerStanding,
+    buyer_standing,
+    buyer_verdict,
+    sees_prices,
+    today_at,
+)
 from shop.orders.services import find_buyers_order
 
 
 @bp.app_context_processor
 def _cart_count() -> dict:
     """The header's cart count: one small query per page, for logged-in visitors only."""
-    return {"cart_count": current_cart_count()}
+    return {"cart_count": count_cart_items(current_user) if current_user.is_authenticated else 0}
 
 
 def _safe_next(target: str | None) -> str:
@@ -64,10 +69,8 @@ def _change(change: Callable[[], str], back: str):
 
 
 def _current_cart() -> tuple[BuyerStanding, Cart]:
-    standing = current_standing()
-    contents = get_cart(current_user, standing, today=today_at())
-    remember_cart_count(contents.count)  # the header needs no query of its own
-    return standing, contents
+    standing = buyer_standing(current_user, today_at())
+    return standing, get_cart(current_user, standing, today=today_at())
 
 
 def _can_check_out(standing: BuyerStanding, contents: Cart, totals: Totals | None) -> bool:

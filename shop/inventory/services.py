@@ -5,29 +5,18 @@ Services flush and never commit; the caller owns the transaction.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    JSON,
-    CompoundSelect,
-    Integer,
-    Select,
-    any_,
-    bindparam,
     func,
-    null,
     select,
-    union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
-from shop.catalog.cache import token_row
 from shop.catalog.models import Product
-from shop.database import statement_connection, utcnow
+from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.inventory.errors import InventoryError
@@ -111,90 +100,24 @@ def receive_stock(
     return lot
 
 
-_lots = StockLot.__table__
-
-
-@functools.cache
-def stock_levels_statement(dialect: str) -> Select:
-    """Sellable packs per product, and the expiry of the lot that goes first.
-
-    Sellable: on hand and not held for an unpaid order, in lots not yet expired.
-
-    Columns (product_id, quantity, earliest_expiry); parameters ``ids`` and
-    ``today``. Built once per database kind, since every catalogue page runs it
-    (see token_and_stock): on PostgreSQL the ids travel as one array, so the
-    statement's text, and its server-side prepared plan, do not depend on how
-    many there are. On SQLite they travel as one JSON array for the same reason:
-    an expanding IN would have SQLAlchemy write the statement again on every
-    execution.
-    """
-    if dialect == "postgresql":
-        wanted = _lots.c.product_id == any_(bindparam("ids", type_=ARRAY(Integer)))
-    else:
-        ids = func.json_each(bindparam("ids", type_=JSON)).table_valued("value")
-        wanted = _lots.c.product_id.in_(select(ids.c.value))
-    free = _lots.c.quantity_on_hand - _lots.c.quantity_reserved
-    return (
-        select(_lots.c.product_id, func.sum(free), func.min(_lots.c.expires_on))
-        .where(wanted, _lots.c.expires_on > bindparam("today"), free > 0)
-        .group_by(_lots.c.product_id)
-    )
-
-
 def availability_for(
     product_ids: Iterable[int], *, on: date | None = None
 ) -> dict[int, StockLevel]:
-    """Sellable packs per product (lots not yet expired, less what orders hold), in one statement.
+    """Sellable packs per product, and the expiry of the lot that would go first.
 
-    Products with nothing sellable are present with quantity 0.
+    Sellable: on hand and not held for an unpaid order, in lots not yet expired. One
+    statement; products with nothing sellable are present with quantity 0.
     """
     ids = list(dict.fromkeys(product_ids))
     result = dict.fromkeys(ids, NO_STOCK)
     if not ids:
         return result
-    connection = db.session.connection()
-    statement = stock_levels_statement(connection.dialect.name)
-    rows = connection.execute(statement, {"ids": ids, "today": on or today()})
+    free = StockLot.quantity_on_hand - StockLot.quantity_reserved
+    rows = db.session.execute(
+        select(StockLot.product_id, func.sum(free), func.min(StockLot.expires_on))
+        .where(StockLot.product_id.in_(ids), StockLot.expires_on > (on or today()), free > 0)
+        .group_by(StockLot.product_id)
+    )
     for product_id, quantity, earliest in rows:
         result[product_id] = StockLevel(int(quantity), earliest)
     return result
-
-
-# Catalogue pages are cached under the catalogue's token and show live stock. Both
-# are read in one statement, built here because inventory may import the catalogue
-# (catalog <- inventory) and not the other way round: the catalogue's cache takes
-# this function as the reader of its pages' live figures.
-@functools.cache
-def token_and_stock_statement(dialect: str) -> CompoundSelect:
-    """A row per product with stock, then the token row; built once per database kind.
-
-    Columns (product_id, quantity, earliest_expiry, token); parameters ``ids`` and
-    ``today``. The stock rows come first so that the union's column types (a date)
-    are theirs.
-    """
-    return union_all(stock_levels_statement(dialect).add_columns(null()), token_row(4))
-
-
-def token_and_stock_from(
-    rows: Iterable[tuple[int | None, int | None, date | None, str | None]],
-    product_ids: list[int],
-) -> tuple[str, dict[int, StockLevel]]:
-    """The token and the stock of these products, from the rows of token_and_stock_statement."""
-    levels = dict.fromkeys(product_ids, NO_STOCK)
-    token = "none"
-    for product_id, quantity, earliest, row_token in rows:
-        if product_id is None:
-            token = row_token
-        else:
-            levels[product_id] = StockLevel(int(quantity), earliest)
-    return token, levels
-
-
-def token_and_stock(product_ids: list[int]) -> tuple[str, dict[int, StockLevel]]:
-    """The catalogue's current token and the stock of these products, in one statement."""
-    with statement_connection() as connection:
-        rows = connection.execute(
-            token_and_stock_statement(connection.dialect.name),
-            {"ids": product_ids, "today": today()},
-        ).all()
-    return token_and_stock_from(rows, product_ids)

@@ -22,19 +22,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
 from sqlalchemy import (
-    Alias,
-    Column,
-    ColumnElement,
     and_,
     bindparam,
     case,
     exists,
-    literal_column,
     or_,
     select,
 )
@@ -104,9 +100,7 @@ _STATUS_REASONS = {
 
 
 # The licence that decides a standing: the current one if there is one, else the
-# newest; parameters ``user_id`` and ``today``. Built once, since every page a
-# logged-in visitor opens runs it, from table columns, so the session runs it as a
-# Core statement at a fraction of an ORM query's cost.
+# newest; parameters ``user_id`` and ``today``.
 _licences = Licence.__table__
 _newer = _licences.alias("newer")
 _is_current = and_(
@@ -115,9 +109,7 @@ _is_current = and_(
     # ...and no licence of the same holder was approved after it (EVER_APPROVED).
     ~exists().where(
         _newer.c.user_id == _licences.c.user_id,
-        # Written into the statement's text: a list of bound values would be expanded
-        # again on every execution, and this runs on every logged-in page view.
-        _newer.c.status.in_([literal_column(f"'{status.value}'") for status in EVER_APPROVED]),
+        _newer.c.status.in_([status.value for status in EVER_APPROVED]),
         or_(
             _newer.c.submitted_at > _licences.c.submitted_at,
             and_(_newer.c.submitted_at == _licences.c.submitted_at, _newer.c.id > _licences.c.id),
@@ -135,23 +127,6 @@ STANDING_LICENCE = (
     .order_by(*_DECIDING_FIRST)
     .limit(1)
 )
-
-
-def standing_licence_join(user_id: Column[int]) -> tuple[Alias, ColumnElement[bool]]:
-    """The licence that decides a standing, for a statement that reads the user too:
-    ``(licence, onclause)`` to outer-join to the table of ``user_id``, the licence's
-    columns then read as STANDING_LICENCE reads them (NULL without a licence);
-    parameter ``today``."""
-    licence = _licences.alias("standing_licence")
-    deciding = (
-        select(_licences.c.id)
-        .where(_licences.c.user_id == user_id)
-        .order_by(*_DECIDING_FIRST)
-        .limit(1)
-        .correlate(user_id.table)
-        .scalar_subquery()
-    )
-    return licence, licence.c.id == deciding
 
 
 def standing_without_licence(user: User | None) -> BuyerStanding | None:
@@ -252,15 +227,6 @@ ALLOWED = Verdict(True, GateReason.ALLOWED, GateReason.ALLOWED.label + ".")
 def buyer_verdict(standing: BuyerStanding) -> Verdict:
     """The gate's answer as far as the buyer goes, before any product: for the cart's banner."""
     return ALLOWED if standing.verified else _refusal(standing)
-
-
-def verdict_standing(standing: BuyerStanding) -> BuyerStanding:
-    """The standing reduced to what ``verdict`` reads of it: for a verified buyer, only
-    the profession; for a refused one, all but the user's id. Two buyers with the same
-    verdict standing get the same verdicts (and pages, shop.storefront.rendered)."""
-    if standing.verified:
-        return BuyerStanding(standing.reason, profession=standing.profession)
-    return replace(standing, user_id=None)
 
 
 def verdict(standing: BuyerStanding, product: Sellable) -> Verdict:

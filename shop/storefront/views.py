@@ -1,158 +1,166 @@
-"""The public catalogue pages: the shared page from the cache, the visitor's parts per request."""
+"""The public catalogue pages.
+
+Each page reads what it shows (the catalogue through its facet index and services,
+the stock of its products, the visitor's standing at the gate) and renders its
+template. A visitor without a session gets an ETag made of the catalogue token and
+the stock shown, and a 304 when their copy is current (shop.http_caching).
+"""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request, session, url_for
-from markupsafe import Markup
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from shop.catalog.cache import cached_with_live, last_seen
 from shop.catalog.enums import SlugKind
 from shop.catalog.errors import CatalogNotFound
-from shop.catalog.pages import (
-    home_page,
-    listing_page,
-    product_page,
-    term_list_page,
-    term_page,
+from shop.catalog.listing import CatalogPage, list_products
+from shop.catalog.presenters import (
+    RELATED_LIMIT,
+    TERM_GROUPS,
+    UrlBuilder,
+    home_view,
+    listing_view,
+    product_view,
+    term_sections,
+    term_view,
 )
-from shop.catalog.presenters import Card, UrlBuilder
-from shop.catalog.query import catalog_query_from
+from shop.catalog.query import CatalogQuery, catalog_query_from
 from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
-from shop.checkout.services import MAX_LINE_QUANTITY
-from shop.checkout.visitor import read_stock_with_user, stock_read_with_user
-from shop.inventory.services import token_and_stock
+from shop.catalog.services import (
+    get_active_product,
+    get_indication,
+    get_ingredient,
+    list_indications,
+    list_ingredients,
+)
+from shop.catalog.token import current_token
+from shop.http_caching import public_etag, unchanged, with_etag
+from shop.inventory.services import availability_for
 from shop.storefront.blueprint import bp
-from shop.storefront.rendered import render_page
-from shop.storefront.shopper import current_shopper
-from shop.templating import render_shared
+from shop.storefront.shopper import shopper
 
 
-def card_cart_fields(card: Card, page_url: str) -> Markup:
-    """The fields of a card's cart form, the same for every visitor: cached with the card."""
-    return render_shared(
-        "checkout/shared/card_form.html",
-        "card_fields",
-        card=card,
-        next_url=page_url,
-        max_quantity=MAX_LINE_QUANTITY,
-    )
+def _visitor():
+    return None if current_user.is_anonymous else current_user
 
 
-def _live(product_ids: list[int]):
-    """The token and these products' stock: as the user loader read them, or now."""
-    return stock_read_with_user(product_ids) or token_and_stock(product_ids)
-
-
-def _page(namespace: str, key: str, build):
-    """The shared page and the visitor who is looking at its products (with live stock)."""
-    seen = last_seen(namespace, key)
-    if seen is not None and session:  # a visitor who may be logged in
-        # Their user, standing and cart count, the token and the page's stock: one statement.
-        read_stock_with_user(seen[1].product_ids)
-    # The visitor first: for a logged-in one, the token and stock then come with the
-    # user, or join the transaction their read opened instead of taking a second connection.
-    shopper = current_shopper()
-    page, shopper.stock = cached_with_live(namespace, key, build, _live, seen=seen)
-    return page, shopper
-
-
-def _page_or_redirect(kind: SlugKind, endpoint: str, slug: str, build, template: str):
-    """The page of this slug; for a slug that was renamed or merged, a 301 to its new page."""
-    try:
-        page, shopper = _page(kind.value, slug, build)
-    except CatalogNotFound:
-        new_slug = find_slug_redirect(kind, slug)
-        if new_slug is None:
-            raise
-        return redirect(url_for(endpoint, slug=new_slug), 301)
-    return render_page(template, page, shopper)
-
-
-def _plain_page(namespace: str, build, template: str) -> str:
-    """A shared page without products: nothing on it depends on the visitor but the layout."""
-    page, _ = cached_with_live(namespace, "", build, token_and_stock)
-    return render_page(template, page)
+def _page(etag: str, template: str, **context):
+    return with_etag(make_response(render_template(template, **context)), etag)
 
 
 @bp.get("/")
 def home():
-    return _plain_page("home", home_page, "storefront/home.html")
+    etag = public_etag(current_token())
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    return _page(etag, "storefront/home.html", areas=home_view(list_indications()))
 
 
 @bp.get("/products")
 def product_list():
     query = catalog_query_from(request.args, current_app.config)
-    page, shopper = _page("products", query.key(), lambda: listing_page(query, card_cart_fields))
+    page = list_products(query, strict=False)
     if page.unknown:  # a filter by an old slug (a brand's page, say) goes to the new one
-        moved = _renamed_filters(page.unknown)
-        if moved:
-            return redirect(UrlBuilder().listing(moved(query)), 301)
-    return render_page("storefront/product_list.html", page, shopper)
+        moved = _with_renamed_slugs(query, page)
+        if moved is not None:
+            return redirect(UrlBuilder().listing(moved), 301)
+    stock = availability_for(page.product_ids)
+    etag = public_etag(page.token, stock)
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    return _page(
+        etag,
+        "storefront/product_list.html",
+        view=listing_view(page),
+        shopper=shopper(_visitor(), stock),
+    )
 
 
-def _renamed_filters(unknown):
-    """A function rewriting a query's old slugs to their new ones, or None if none moved."""
-    renamed: dict[str, dict[str, str]] = {}
-    for group, slugs in unknown.items():
-        if group in SlugKind.__members__.values():
-            found = find_slug_redirects(SlugKind(group), slugs)
-            if found:
-                renamed[group] = found
-    if not renamed:
-        return None
-
-    def rewrite(query):
-        for group, found in renamed.items():
-            values = tuple(found.get(slug, slug) for slug in query.selected(group))
-            query = query.with_filters(group, values).at_page(query.page)
-        return query
-
-    return rewrite
+def _with_renamed_slugs(query: CatalogQuery, page: CatalogPage) -> CatalogQuery | None:
+    """The query with the new slugs of renamed or merged filter values; None if none moved."""
+    moved = query
+    for group, slugs in page.unknown.items():
+        renamed = find_slug_redirects(SlugKind(group), slugs) if group != "area" else {}
+        if renamed:
+            values = tuple(renamed.get(slug, slug) for slug in query.selected(group))
+            moved = moved.with_filters(group, values).at_page(query.page)
+    return None if moved == query else moved
 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    return _page_or_redirect(
-        SlugKind.PRODUCT,
-        "storefront.product_detail",
-        slug,
-        lambda: product_page(slug),
+    token = current_token()
+    try:
+        product = get_active_product(slug)
+    except CatalogNotFound as not_found:
+        return _moved_or(not_found, SlugKind.PRODUCT, "storefront.product_detail", slug)
+    stock = availability_for([product.id])
+    etag = public_etag(token, stock)
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    return _page(
+        etag,
         "storefront/product_detail.html",
+        product=product_view(product),
+        shopper=shopper(_visitor(), stock),
     )
+
+
+def _moved_or(not_found: CatalogNotFound, kind: SlugKind, endpoint: str, slug: str):
+    """For a slug that was renamed or merged, a 301 to its new page; else the 404."""
+    new_slug = find_slug_redirect(kind, slug)
+    if new_slug is None:
+        raise not_found
+    return redirect(url_for(endpoint, slug=new_slug), 301)
 
 
 # The ingredient and indication pages share their templates: only the words differ.
 @bp.get("/ingredients")
 def ingredient_list():
-    return _plain_page(
-        "ingredients", lambda: term_list_page("ingredient"), "storefront/term_list.html"
-    )
+    return _term_list("ingredient", list_ingredients)
 
 
 @bp.get("/indications")
 def indication_list():
-    return _plain_page(
-        "indications", lambda: term_list_page("indication"), "storefront/term_list.html"
+    return _term_list("indication", list_indications)
+
+
+def _term_list(group: str, terms):
+    etag = public_etag(current_token())
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    return _page(
+        etag,
+        "storefront/term_list.html",
+        group=TERM_GROUPS[group],
+        sections=term_sections(group, terms()),
     )
 
 
 @bp.get("/ingredients/<slug>")
 def ingredient_detail(slug: str):
-    return _page_or_redirect(
-        SlugKind.INGREDIENT,
-        "storefront.ingredient_detail",
-        slug,
-        lambda: term_page("ingredient", slug, card_cart_fields),
-        "storefront/term_detail.html",
-    )
+    return _term_detail("ingredient", get_ingredient, SlugKind.INGREDIENT, slug)
 
 
 @bp.get("/indications/<slug>")
 def indication_detail(slug: str):
-    return _page_or_redirect(
-        SlugKind.INDICATION,
-        "storefront.indication_detail",
-        slug,
-        lambda: term_page("indication", slug, card_cart_fields),
+    return _term_detail("indication", get_indication, SlugKind.INDICATION, slug)
+
+
+def _term_detail(group: str, get_term, kind: SlugKind, slug: str):
+    try:
+        term = get_term(slug)
+    except CatalogNotFound as not_found:
+        return _moved_or(not_found, kind, f"storefront.{group}_detail", slug)
+    query = CatalogQuery(filters={group: (slug,)}, per_page=RELATED_LIMIT)
+    page = list_products(query)
+    stock = availability_for(page.product_ids)
+    etag = public_etag(page.token, stock)
+    if (not_modified := unchanged(etag)) is not None:
+        return not_modified
+    return _page(
+        etag,
         "storefront/term_detail.html",
+        term=term_view(group, term, page),
+        shopper=shopper(_visitor(), stock),
     )

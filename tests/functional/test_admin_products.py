@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from shop.audit.models import AuditEvent
-from shop.catalog.cache import current_token
 from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
 from shop.catalog.models import Product
+from shop.catalog.token import current_token
 from shop.checkout.placing import ShippingAddress, place_order
 from shop.checkout.services import add_to_cart
 from shop.database import utcnow

@@ -1,8 +1,7 @@
-"""Cached pages never carry one visitor's parts to another.
+"""No page ever carries one visitor's parts to another.
 
-Two verified professionals of the same profession (who share the kept pages,
-shop.storefront.rendered), a customer without a licence and an anonymous visitor
-take turns on the same cached pages, in several orders. Each sees their own CSRF
+Two verified professionals of the same profession, a customer without a licence
+and an anonymous visitor take turns on the same pages, in several orders. Each sees their own CSRF
 token (it decodes to the one in their own session), name, cart count and gate
 verdict, and never another's.
 """
@@ -16,7 +15,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from shop.catalog.enums import Profession
 from shop.checkout.models import CartLine
-from shop.extensions import cache, db
+from shop.extensions import db
 from tests.factories import make_professional, make_user
 
 PAGES = [
@@ -137,7 +136,6 @@ def test_no_visitor_ever_sees_another_visitors_token_name_cart_or_verdict(
     app, visitors, monkeypatch, prices_visible_to
 ):
     monkeypatch.setitem(app.config, "PRICES_VISIBLE_TO", prices_visible_to)
-    cache.clear()
     for path in PAGES:
         for turn in TURNS:
             for name in turn:

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.audit.models import AuditEvent
-from shop.catalog.cache import current_token
 from shop.catalog.csv_io import (
     COLUMNS,
     ImportMode,
@@ -25,6 +24,7 @@ from shop.catalog.csv_io import (
 from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
 from shop.catalog.models import Product
 from shop.catalog.services import find_product_by_sku
+from shop.catalog.token import current_token
 from shop.extensions import db
 from tests.factories import make_brand, make_indication, make_ingredient, make_product
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from shop.accounts.enums import Role
 from shop.accounts.models import User
 from shop.accounts.services import check_password_strength, find_user_by_email, password_matches
-from shop.catalog.cache import current_token
 from shop.catalog.enums import IngredientKind, Profession, TreatmentArea
 from shop.catalog.models import (
     Brand,
@@ -21,6 +20,7 @@ from shop.catalog.models import (
     ProductIngredient,
     product_indications,
 )
+from shop.catalog.token import current_token
 from shop.database import utcnow
 from shop.demo_accounts import (
     DEMO_ACCOUNTS,
