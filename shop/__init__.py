@@ -12,7 +12,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.config import ROOT, BaseConfig, ConfigError, config_class
-from shop.extensions import bootstrap, cache, csrf, db, limiter, login_manager, migrate
+from shop.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 __all__ = ["create_app", "ConfigError"]
 
@@ -74,7 +74,6 @@ def _init_extensions(app: Flask) -> None:
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    cache.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)

@@ -126,11 +126,6 @@ class BaseConfig:
     # Who sees prices and stock figures, on pages and in the API: "everyone", or
     # "verified" (professionals whose licence is approved and unexpired).
     PRICES_VISIBLE_TO = "everyone"
-    # The listing's product summaries, kept per process under the catalogue token
-    # (shop.catalog.listing.load_summaries): shared data only, never a visitor's.
-    CACHE_TYPE = "SimpleCache"
-    CACHE_THRESHOLD = 5000  # summaries per process, under 1 KB each
-    CACHE_DEFAULT_TIMEOUT = 3600
     # Seconds a proxy or browser may keep an anonymous catalogue page or API answer
     # (Cache-Control: public); pages with a session are never kept (shop.http_caching).
     PUBLIC_MAX_AGE = 60

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_bootstrap import Bootstrap5
-from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,8 +29,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-# Shared catalogue data only (product summaries), keyed by the catalogue token.
-cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 login_manager = LoginManager()

@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from shop import create_app
 from shop.catalog.facets import forget_index
-from shop.extensions import cache, db
+from shop.extensions import db
 from tests import dbs
 
 pytest_plugins = ["tests.catalogue", "tests.mailserver", "tests.stripe_server"]
@@ -100,7 +100,6 @@ def _transaction(request) -> Iterator[None]:
         db.session.remove()
         db.session.configure(join_transaction_mode="create_savepoint")
         forget_index(app)  # each test builds the facet index of its own catalogue
-        cache.clear()
         try:
             yield
         finally:

@@ -26,9 +26,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from cachetools import LRUCache
 from flask import Flask, current_app
 from sqlalchemy import select, true
 
@@ -44,6 +45,8 @@ from shop.catalog.models import (
 from shop.catalog.query import FILTER_GROUPS
 from shop.catalog.token import current_token
 from shop.extensions import db
+
+SUMMARIES_KEPT = 5000  # product summaries per process, under 1 KB each
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,11 @@ class FacetIndex:
     bits: Mapping[str, Mapping[str, int]]  # group -> slug -> bitset of positions
     orders: Mapping[SortOrder, np.ndarray]  # sort order -> positions in that order
     built_in: float = 0.0  # seconds
+    # What a card shows of a product (shop.catalog.listing.ProductSummary), kept for the
+    # products pages have shown: it changes only with the token, and goes with the index.
+    summaries: LRUCache = field(
+        default_factory=lambda: LRUCache(maxsize=SUMMARIES_KEPT), compare=False, repr=False
+    )
 
     @property
     def size(self) -> int:

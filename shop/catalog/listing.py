@@ -10,6 +10,7 @@ them, different groups must all match. A group's facet counts apply every
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -20,7 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.enums import Profession, TreatmentArea
 from shop.catalog.errors import CatalogError
-from shop.catalog.facets import TextMatch, current_index
+from shop.catalog.facets import FacetIndex, TextMatch, current_index
 from shop.catalog.models import (
     Brand,
     Indication,
@@ -33,7 +34,7 @@ from shop.catalog.models import (
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
 from shop.catalog.search import match_all_words, query_words, relevance_score
 from shop.errors import quoted
-from shop.extensions import cache, db
+from shop.extensions import db
 
 
 # Named tuples: a page makes a few hundred of these on every request, and a tuple is
@@ -213,22 +214,29 @@ def _concentration(value: Decimal | None, unit: str | None) -> str | None:
     return None if value is None else f"{format(value.normalize(), 'f')} {unit}"
 
 
-def load_summaries(product_ids: list[int], token: str) -> list[ProductSummary]:
-    """These products' summaries, in the order given, as the catalogue at ``token`` has
-    them: from the cache, or read in four statements (the products with their brands,
-    the compositions, the indications and the professions) and cached.
+def load_summaries(product_ids: list[int], index: FacetIndex) -> list[ProductSummary]:
+    """These products' summaries, in the order given: kept with the facet index, or read
+    in four statements (the products with their brands, the compositions, the
+    indications and the professions) and kept there.
 
-    Reading them took two thirds of a listing's time (bench/README.md); a summary is
-    the same for every visitor, and the token in its key retires it with any change.
+    Reading them took two thirds of a listing's time (bench/README.md). A summary is
+    the same for every visitor and changes only with the catalogue token, so it lives
+    as long as the index of that token. Flask-Caching was tried first: its backends
+    pickle, and unpickling a page's summaries took a fifth of an API request.
     """
-    keys = [f"catalog:{token}:summary:{product_id}" for product_id in product_ids]
-    cached = dict(zip(product_ids, cache.get_many(*keys), strict=True)) if keys else {}
-    missing = [product_id for product_id, summary in cached.items() if summary is None]
+    with _keeping:
+        kept = {product_id: index.summaries.get(product_id) for product_id in product_ids}
+    missing = [product_id for product_id, summary in kept.items() if summary is None]
     if missing:
         read = read_summaries(missing)
-        cache.set_many({f"catalog:{token}:summary:{s.id}": s for s in read})
-        cached.update((summary.id, summary) for summary in read)
-    return [cached[product_id] for product_id in product_ids]
+        with _keeping:
+            for summary in read:
+                index.summaries[summary.id] = summary
+        kept.update((summary.id, summary) for summary in read)
+    return [kept[product_id] for product_id in product_ids]
+
+
+_keeping = threading.Lock()  # an LRUCache is not thread-safe (the development server is)
 
 
 def read_summaries(product_ids: list[int]) -> list[ProductSummary]:
@@ -318,7 +326,7 @@ def list_products(query: CatalogQuery, *, strict: bool = True) -> CatalogPage:
     }
     return CatalogPage(
         query=effective,
-        items=load_summaries(found.product_ids, index.token),
+        items=load_summaries(found.product_ids, index),
         total=found.total,
         facets=facets,
         token=index.token,

@@ -36,10 +36,12 @@ CATALOG_TABLES = frozenset(
 )
 
 
+_CURRENT_TOKEN = select(CatalogState.token).where(CatalogState.id == STATE_ID)
+
+
 def current_token() -> str:
     """The token as the database has it now ("none" before the first change)."""
-    token = db.session.scalar(select(CatalogState.token).where(CatalogState.id == STATE_ID))
-    return token or "none"
+    return db.session.scalar(_CURRENT_TOKEN) or "none"
 
 
 def bump_token(session: Session) -> str:

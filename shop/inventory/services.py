@@ -10,10 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import bindparam, func, select
 
 from shop.catalog.models import Product
 from shop.database import utcnow
@@ -100,6 +97,19 @@ def receive_stock(
     return lot
 
 
+# Every catalogue page runs this: built once.
+_FREE = StockLot.quantity_on_hand - StockLot.quantity_reserved
+_SELLABLE = (
+    select(StockLot.product_id, func.sum(_FREE), func.min(StockLot.expires_on))
+    .where(
+        StockLot.product_id.in_(bindparam("ids", expanding=True)),
+        StockLot.expires_on > bindparam("today"),
+        _FREE > 0,
+    )
+    .group_by(StockLot.product_id)
+)
+
+
 def availability_for(
     product_ids: Iterable[int], *, on: date | None = None
 ) -> dict[int, StockLevel]:
@@ -112,12 +122,7 @@ def availability_for(
     result = dict.fromkeys(ids, NO_STOCK)
     if not ids:
         return result
-    free = StockLot.quantity_on_hand - StockLot.quantity_reserved
-    rows = db.session.execute(
-        select(StockLot.product_id, func.sum(free), func.min(StockLot.expires_on))
-        .where(StockLot.product_id.in_(ids), StockLot.expires_on > (on or today()), free > 0)
-        .group_by(StockLot.product_id)
-    )
+    rows = db.session.execute(_SELLABLE, {"ids": ids, "today": on or today()})
     for product_id, quantity, earliest in rows:
         result[product_id] = StockLevel(int(quantity), earliest)
     return result
