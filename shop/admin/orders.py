@@ -86,7 +86,11 @@ def _order(number: str) -> Order:
 
 def _page(order: Order, *, status: int = 200, **forms):
     left = refundable_cents(order)
-    forms.setdefault("ship_form", OrderShipForm(formdata=None, prefix="ship"))
+    # The carrier chosen at checkout, unless the administrator says otherwise.
+    forms.setdefault(
+        "ship_form",
+        OrderShipForm(formdata=None, prefix="ship", data={"carrier": order.shipping_carrier}),
+    )
     forms.setdefault("cancel_form", OrderCancelForm(formdata=None, prefix="cancel"))
     forms.setdefault("refund_form", OrderRefundForm(formdata=None, prefix="refund"))
     forms.setdefault("resolve_form", OrderResolveForm(formdata=None, prefix="resolve"))

@@ -25,12 +25,12 @@ from shop.orders.services import (
     record_refund,
 )
 from shop.payments.stripe_client import EXTENSION_KEY, create_payment_intent
-from tests.factories import make_admin, make_product, make_professional
+from tests.factories import STANDARD, make_admin, make_product, make_professional, make_shipping
 from tests.functional.conftest import field_errors, mail_to
 from tests.stripe_server import card_fields, post_as_stripe_js
 
 ADDRESS = ShippingAddress(
-    "Clinique Lumière", "12 rue de la Paix", "Paris", "75002", "FR", "+33 1 42 00 00 00"
+    "Clinique Lumière", "12 Fitzwilliam Square", "Dublin 2", "D02 X285", "IE", "+353 1 642 0000"
 )
 
 
@@ -46,7 +46,8 @@ def shop(app):
 def order_of(shop, packs: int = 2, *, paid: bool = False, intent_id: str | None = None) -> Order:
     now = utcnow()
     add_to_cart(shop["pro"], shop["product"].id, packs, today=now.date())
-    order = place_order(shop["pro"], ADDRESS, now=now)
+    make_shipping()
+    order = place_order(shop["pro"], ADDRESS, STANDARD, now=now)
     if intent_id:
         order.payment_intent_id = intent_id
     if paid:
@@ -364,7 +365,7 @@ def paid_on_stripe(shop, server, packs: int = 2) -> Order:
     intent = create_payment_intent(
         amount_cents=order.total_cents,
         currency="EUR",
-        order_id=order.id,
+        metadata={"order_id": str(order.id)},
         idempotency_key=f"t-{order.id}",
     )
     fields = {

@@ -41,7 +41,7 @@ def new_intent(order_id: int = 42, amount_cents: int = 12_345) -> stripe.Payment
     return create_payment_intent(
         amount_cents=amount_cents,
         currency="EUR",
-        order_id=order_id,
+        metadata={"order_id": str(order_id)},
         idempotency_key=f"order-{order_id}-payment",
     )
 
