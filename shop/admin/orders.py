@@ -151,6 +151,11 @@ def order_cancel(number: str):
 
     def cancel(order: Order) -> str:
         order = cancel_by_administrator(order.id, reason=form.reason.data, actor=current_user)
+        if order.status != OrderStatus.CANCELLED:
+            return (
+                f"Order {number} was paid at Stripe before it could be cancelled, and is "
+                "paid now: cancel it again to refund it."
+            )
         if order.refunded_cents:
             refunded = format_money(order.refunded_cents, order.currency)
             return f"Order {number} is cancelled, {refunded} refunded and its packs back in stock."

@@ -360,7 +360,9 @@ def paying(app, local_stripe):
     app.extensions.pop(EXTENSION_KEY, None)
 
 
-def paid_on_stripe(shop, server, packs: int = 2) -> Order:
+def paid_on_stripe(shop, server, packs: int = 2, *, settled: bool = True) -> Order:
+    """An order whose PaymentIntent was paid on the local Stripe server, and (``settled``)
+    marked paid as its event would."""
     order = order_of(shop, packs=packs)
     intent = create_payment_intent(
         amount_cents=order.total_cents,
@@ -378,6 +380,9 @@ def paid_on_stripe(shop, server, packs: int = 2) -> Order:
     )
     assert (status, body["status"]) == (200, "succeeded")
     order.payment_intent_id = intent.id
+    if not settled:
+        db.session.commit()
+        return order
     assert (
         mark_paid(
             order, PaymentFacts(intent.id, "succeeded", order.total_cents, "eur", source="test")
@@ -477,3 +482,21 @@ def test_the_dashboard_counts_low_stock_and_expiring_lots(as_admin, shop):
     assert "data-expiring-count>1<" in html
     assert "data-low-stock-count>1<" in html  # 3 + 5 packs, below the threshold of 10
     assert 'href="/admin/stock/low"' in html and 'href="/admin/stock/expiring"' in html
+
+
+@pytest.mark.localstripe
+def test_cancelling_an_unpaid_order_stripe_was_paid_for_meanwhile_keeps_the_payment(
+    app, login, as_admin, csrf_token, shop, paying
+):
+    order = paid_on_stripe(shop, paying, settled=False)  # its event has not arrived yet
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    html = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Asked by phone").get_data(
+        as_text=True
+    )
+    assert (
+        f"Order {order.number} was paid at Stripe before it could be cancelled, and is paid "
+        "now: cancel it again to refund it." in flashes(html)
+    )
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PAID
+    assert not any("cancelled" in mail.subject for mail in mail_to("ines@clinic.example"))
