@@ -115,14 +115,15 @@ def create_payment_intent(
 def cancel_payment_intent(payment_intent_id: str) -> dict:
     """Cancel a PaymentIntent, so that no payment can succeed on it any more. Returns the
     intent as Stripe has it afterwards: ``canceled``, or ``succeeded`` (or ``processing``)
-    when the payment came first and it can no longer be cancelled."""
+    when the payment came first and it can no longer be cancelled; status ``not_found``
+    for an intent Stripe does not know, which nobody can pay either."""
     with _translated_errors():
         try:
             intent = stripe_client().v1.payment_intents.cancel(payment_intent_id)
         except stripe.InvalidRequestError as exc:
-            # Already canceled, or succeeded: Stripe refuses; its current state answers.
             if exc.http_status == 404:
-                raise
+                return {"id": payment_intent_id, "status": "not_found"}
+            # Already canceled, or succeeded: Stripe refuses; its current state answers.
             intent = stripe_client().v1.payment_intents.retrieve(payment_intent_id)
         return intent.to_dict()
 
