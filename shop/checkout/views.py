@@ -137,7 +137,7 @@ def _method_label(option, subtotal_cents: int) -> str:
 
 
 def _waiting(number: str):
-    flash(f"Order {number} is waiting for payment: pay it, or cancel it to start again.", "info")
+    flash(OrderWaiting(number).message, "info")
     return redirect(url_for("orders.detail", number=number), 303)
 
 

@@ -333,7 +333,7 @@ ADDRESSES_PAGE = "shipping.addresses"
 
 
 def _place(country: str, region: str) -> str:
-    """ "California, United States", "Ireland": a place for people."""
+    """A place for people: "California, United States", "Ireland"."""
     name = country_name(country)
     return f"{region_name(country, region)}, {name}" if region else name
 
