@@ -3,17 +3,23 @@
 In a throwaway PostgreSQL database (migrated with ``flask db upgrade``), with the
 production configuration:
 
-1. 100 products with two lots each and enough stock; 8 verified professionals
-   check out at once, each in its own thread and connection, a fixed number of
-   times: put 1 to 3 products in the cart (a transaction, as the cart's form does),
-   place the order (a transaction, as the checkout page does: gate, lazy expiry,
-   order, stock held lot by lot under row locks), then empty the cart. Prints
-   checkouts per second.
+0. The ceiling of this machine now: a bare Flask app whose one POST view writes one
+   row in its own transaction, posted through its test client by 8 senders at once
+   (each its thread and connection), as many times as there are checkouts below.
+   Every rate is printed beside it, so figures compare across machines and loads.
+1. 100 products with two lots each and enough stock, three shipping methods into
+   Ireland; 8 verified professionals check out at once, each in its own thread and
+   connection, a fixed number of times (each time a clinic of its own, since a
+   cart has at most one unpaid order): put 1 to 3 products in the cart (a
+   transaction, as the cart's form does), then place the order to a saved Dublin
+   address by standard shipping (a transaction, as the checkout page does: the
+   buyer's row locked, gate with the destination, lazy expiry, pricing, order, stock
+   held lot by lot under row locks). Prints checkouts per second.
 2. Every order placed gets its PaymentIntent id, and a signed
    ``payment_intent.succeeded`` event each is posted to ``POST /stripe/webhook``
    (through the app's test client: signature check, event row, order locked,
-   reservations sold, confirmation mail queued), 8 deliveries at once. Prints
-   webhook events per second.
+   reservations sold, confirmation mail queued, the cart emptied of what was bought),
+   8 deliveries at once. Prints webhook events per second.
 3. Contention: rounds of many buyers (one thread each, released at a barrier) for
    the last few packs of one product, spread over two lots; the winners are paid.
    Then every lot of the database is checked: oversold units are packs held beyond
@@ -23,6 +29,9 @@ production configuration:
 Nothing is asserted on time; the figures are printed in a table, with the SQL
 statements each checkout and each event cost (BEGIN and COMMIT not counted): on a
 shared machine the rates move with the neighbours' load, the statement counts do not.
+Then each goal (checkouts/s at least 100 and at least a tenth of the ceiling, webhook
+events/s at least 300, nothing oversold) is said met, or missed by how much. Exit
+status 1 only for oversold units or failed checkouts and events.
 
     python -m bench.checkout [--products 100] [--buyers 8] [--iterations 25]
                              [--contention-rounds 3] [--contention-buyers 24]
@@ -47,13 +56,24 @@ from datetime import timedelta
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import case, event, func, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    case,
+    create_engine,
+    event,
+    func,
+    select,
+)
 
 from shop import create_app
 from shop.accounts.models import User
 from shop.checkout.errors import CheckoutError
 from shop.checkout.placing import ShippingAddress, place_order
-from shop.checkout.services import add_to_cart, remove_from_cart
+from shop.checkout.services import add_to_cart
 from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
@@ -84,6 +104,7 @@ ADDRESS = ShippingAddress(
     country="IE",
     phone="+353 1 000 0000",
 )
+METHOD = "standard"
 STOCK_PER_LOT = 5_000
 
 
@@ -104,11 +125,12 @@ class Phase:
         return self.statements / self.count if self.count else 0.0
 
 
-def at_once(app: Flask, jobs: list) -> tuple[list, float, int]:
+def at_once(app: Flask, jobs: list, engine=None) -> tuple[list, float, int]:
     """Run the jobs in threads of their own (each its app context and connection),
     released together at a barrier; what each returned or raised, the seconds from
-    the release until the last one finished, and the SQL statements they sent (a
-    figure the load of a shared machine does not change)."""
+    the release until the last one finished, and the SQL statements they sent on
+    ``engine`` (default: the app's), a figure the load of a shared machine does not
+    change."""
     barrier = threading.Barrier(len(jobs) + 1)
     outcomes: list = [None] * len(jobs)
     statements = itertools.count()
@@ -127,8 +149,9 @@ def at_once(app: Flask, jobs: list) -> tuple[list, float, int]:
             finally:
                 db.session.remove()
 
-    with app.app_context():
-        engine = db.engine
+    if engine is None:
+        with app.app_context():
+            engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
@@ -172,33 +195,66 @@ def make_products(count: int, packs_per_lot: int, tag: str) -> list[int]:
 
 
 def buy(user_id: int, wanted: list[tuple[int, int]]) -> int:
-    """One full checkout: cart, order, and the cart emptied again. The order's id."""
+    """One checkout: the cart filled, then the order placed (it stays there until the
+    payment's event empties it). The order's id."""
     user = db.session.get(User, user_id)
     for product_id, packs in wanted:
         add_to_cart(user, product_id, packs, today=today())
     db.session.commit()
-    order = place_order(user, ADDRESS, now=utcnow())
+    order_id = place_order(user, ADDRESS, METHOD, now=utcnow()).id
     db.session.commit()
-    for product_id, _ in wanted:
-        remove_from_cart(user, product_id)
-    db.session.commit()
-    return order.id
+    return order_id
 
 
-def checkout_phase(app: Flask, products: list[int], buyers: list[int], iterations: int) -> Phase:
-    def buyer_loop(user_id: int):
-        rng = random.Random(user_id)  # the same baskets on every run
+def checkout_phase(app: Flask, products: list[int], buyers: list[list[int]]) -> Phase:
+    """``buyers``: per thread, the clinics it checks out for, one after the other."""
+
+    def buyer_loop(clinics: list[int]):
+        rng = random.Random(clinics[0])  # the same baskets on every run
         placed = []
-        for _ in range(iterations):
+        for user_id in clinics:
             basket = rng.sample(products, rng.randint(1, 3))
             placed.append(buy(user_id, [(product_id, rng.randint(1, 2)) for product_id in basket]))
         return placed
 
-    outcomes, seconds, statements = at_once(app, [lambda u=u: buyer_loop(u) for u in buyers])
+    outcomes, seconds, statements = at_once(app, [lambda c=c: buyer_loop(c) for c in buyers])
     failures = [repr(outcome) for outcome in outcomes if isinstance(outcome, Exception)]
     placed = sum((outcome for outcome in outcomes if isinstance(outcome, list)), [])
     name = f"checkouts ({len(buyers)} buyers at once)"
     return Phase(name, len(placed), seconds, statements, failures)
+
+
+def ceiling_phase(app: Flask, url: str, senders: int, count: int) -> Phase:
+    """A bare Flask POST that writes one row, ``senders`` at once, ``count`` in all: the
+    most a request that writes can do here now (an app and engine of its own, the same
+    database; ``app``, the shop, only runs the senders as every phase does)."""
+    engine = create_engine(url, pool_size=senders, max_overflow=0)
+    rows = Table(
+        "bench_ceiling", MetaData(), Column("id", Integer, primary_key=True), Column("note", Text)
+    )
+    rows.metadata.create_all(engine)
+    bare = Flask("ceiling")
+
+    @bare.post("/row")
+    def write_row():
+        with engine.begin() as connection:
+            connection.execute(rows.insert().values(note="x"))
+        return "", 204
+
+    def sender(share: int):
+        client = bare.test_client()
+        for _ in range(share):
+            if client.post("/row").status_code != 204:
+                raise RuntimeError("the ceiling's POST failed")
+        return share
+
+    shares = [count // senders + (1 if i < count % senders else 0) for i in range(senders)]
+    done, seconds, statements = at_once(app, [lambda n=n: sender(n) for n in shares], engine)
+    engine.dispose()
+    failures = [repr(outcome) for outcome in done if isinstance(outcome, Exception)]
+    written = sum(outcome for outcome in done if isinstance(outcome, int))
+    name = f"ceiling: bare Flask POST writing one row ({senders} at once)"
+    return Phase(name, written, seconds, statements, failures)
 
 
 def signed_event(app: Flask, order: Order) -> tuple[bytes, str]:
@@ -280,7 +336,7 @@ def contention_phase(app: Flask, rounds: int, buyers: int, packs: int, senders: 
             db.session.commit()
 
         def checkout(user_id):
-            order = place_order(db.session.get(User, user_id), ADDRESS, now=utcnow())
+            order = place_order(db.session.get(User, user_id), ADDRESS, METHOD, now=utcnow())
             db.session.commit()
             return order.id
 
@@ -378,6 +434,41 @@ def print_table(phases: list[Phase], contention: Contention, oversold: int) -> N
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 
 
+CHECKOUTS_GOAL = 100.0  # per second, on a quiet machine
+CEILING_SHARE_GOAL = 0.10  # of the ceiling's rate, in the same run
+WEBHOOK_GOAL = 300.0  # events per second
+
+
+def _goal(what: str, figure: float, goal: float, unit: str) -> str:
+    if figure >= goal:
+        return f"{what}: {figure:.1f} {unit}, goal {goal:g}: met"
+    return f"{what}: {figure:.1f} {unit}, goal {goal:g}: missed by {goal - figure:.1f} ({figure / goal:.0%} of it)"
+
+
+def print_goals(ceiling: Phase, checkouts: Phase, webhooks: Phase, oversold: int) -> None:
+    share = checkouts.per_second / ceiling.per_second if ceiling.per_second else 0.0
+    print()
+    print(_goal("checkouts", checkouts.per_second, CHECKOUTS_GOAL, "per second"))
+    print(
+        f"checkouts against the ceiling ({ceiling.per_second:.1f} POSTs/s): {share:.3f}, "
+        f"goal {CEILING_SHARE_GOAL:g}: "
+        + ("met" if share >= CEILING_SHARE_GOAL else f"missed by {CEILING_SHARE_GOAL - share:.3f}")
+    )
+    print(f"statements per checkout: {checkouts.statements_each:.1f}")
+    print(_goal("webhook events", webhooks.per_second, WEBHOOK_GOAL, "per second"))
+    print(f"oversold units: {oversold}, goal 0: " + ("met" if not oversold else "MISSED"))
+
+
+def make_shipping_methods() -> None:
+    """Standard, express and cold chain into Ireland, as the demo has them."""
+    from tests.factories import make_shipping
+
+    make_shipping(METHOD, areas="IE", price_cents=950, free_from_cents=30000)
+    make_shipping("express", areas="IE", price_cents=1900, free_from_cents=None)
+    make_shipping("cold-chain", areas="IE", price_cents=2900, free_from_cents=None, cold_chain=True)
+    db.session.commit()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=100)
@@ -401,14 +492,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         with app.app_context():
             upgrade()
+            make_shipping_methods()
             products = make_products(args.products, STOCK_PER_LOT, "p")
-            buyers = make_buyers(args.buyers, "buyer")
+            clinics = make_buyers(args.buyers * args.iterations, "buyer")
+            buyers = [clinics[i :: args.buyers] for i in range(args.buyers)]
             version = db.session.scalar(select(func.current_setting("server_version")))
         print(
             f"checkout benchmark: PostgreSQL {version}, {args.products} products, "
             f"{args.buyers} buyers x {args.iterations} checkouts, production configuration"
         )
-        phases = [checkout_phase(app, products, buyers, args.iterations)]
+        ceiling = ceiling_phase(app, url, args.buyers, args.buyers * args.iterations)
+        phases = [ceiling, checkout_phase(app, products, buyers)]
         phases.append(webhook_phase(app, args.buyers))
         contention = contention_phase(
             app,
@@ -422,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
             placed_beyond = max(0, contention.placed - contention.rounds * contention.packs)
             oversold += placed_beyond
         print_table(phases, contention, oversold)
+        print_goals(ceiling, phases[1], phases[2], oversold)
         with app.app_context():
             db.engine.dispose()
 

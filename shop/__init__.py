@@ -89,6 +89,7 @@ VIEW_MODULES = (
     "shop.admin.catalog",
     "shop.admin.catalog_csv",
     "shop.admin.orders",
+    "shop.admin.shipping",
     "shop.admin.stock",
     "shop.admin.users",
     "shop.admin.views",
@@ -97,6 +98,7 @@ VIEW_MODULES = (
     "shop.licensing.views",
     "shop.orders.views",
     "shop.payments.views",
+    "shop.shipping.views",
     "shop.storefront.views",
 )
 
@@ -112,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.licensing.blueprint import bp as licensing_bp
     from shop.orders.blueprint import bp as orders_bp
     from shop.payments.blueprint import bp as payments_bp
+    from shop.shipping.blueprint import bp as shipping_bp
     from shop.storefront.blueprint import bp as storefront_bp
 
     app.register_blueprint(health_bp)
@@ -121,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(shipping_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Importing the models registers every table with the metadata Alembic compares.

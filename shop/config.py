@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
+LICENCE_SHIPPING_AREAS = ("jurisdiction", "eu")  # see LICENCE_SHIPPING_AREA
 
 # The local Stripe server (devtools.localstripe) accepts any key with the right
 # prefix; these name it plainly, so production can recognise and refuse them.
@@ -30,12 +32,19 @@ LOCAL_STRIPE_KEYS = {
     LOCAL_STRIPE_WEBHOOK_SECRET,
 }
 CHECKOUT_INT_KEYS = (
-    "SHIPPING_FLAT_RATE_CENTS",
-    "FREE_SHIPPING_FROM_CENTS",
     "RESERVATION_MINUTES",
     "RECONCILE_LOOKBACK_HOURS",
 )
 STRIPE_ENV_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+SHOP_ID = re.compile(r"^[A-Za-z0-9.:-]{1,60}$")
+
+
+def shop_id(config: Mapping[str, object]) -> str:
+    """This shop's name in its PaymentIntents: SHOP_ID, else SHOP_BASE_URL's host."""
+    base_url = str(config.get("SHOP_BASE_URL") or "")
+    return str(config.get("SHOP_ID") or urlsplit(base_url).netloc or "mesopro-local")
 
 
 def local_stripe_urls(port: int, host: str = "127.0.0.1") -> dict[str, str]:
@@ -191,12 +200,13 @@ class BaseConfig:
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 
-    # Checkout: one flat shipping rate per order, free from a subtotal up (cents, in
-    # the catalogue's currency; 0 switches free shipping off), and how long the stock
-    # of an unpaid order stays held for it.
-    SHIPPING_FLAT_RATE_CENTS = 1500
-    FREE_SHIPPING_FROM_CENTS = 30000
+    # Checkout: how long the stock of an unpaid order stays held for it. Shipping prices
+    # are the back office's methods, zones and rates.
     RESERVATION_MINUTES = 30
+    # Where a professional's order may go (the gate): "jurisdiction", the country of the
+    # current licence and its region where licences are regional (US, CA, AU); or "eu",
+    # which lets a licence issued in the EU ship anywhere in the EU.
+    LICENCE_SHIPPING_AREA = "jurisdiction"
     # reconcile-payments looks at orders placed this far back.
     RECONCILE_LOOKBACK_HOURS = 72
 
@@ -210,6 +220,10 @@ class BaseConfig:
     # Retries of requests that failed on the network; safe because every request that
     # creates something carries an idempotency key.
     STRIPE_MAX_NETWORK_RETRIES = 2
+    # This shop's name in its PaymentIntents' metadata: events about another shop's
+    # intents (staging sharing a Stripe account) are acknowledged and ignored. Default:
+    # the host of SHOP_BASE_URL (shop_id()).
+    SHOP_ID: str | None = None
 
     @classmethod
     def load_environment(cls) -> dict:
@@ -246,6 +260,14 @@ class BaseConfig:
         if audience not in PRICE_AUDIENCES:
             choices = " or ".join(PRICE_AUDIENCES)
             raise ConfigError(f"PRICES_VISIBLE_TO must be {choices}, got {audience!r}")
+        area = config.get("LICENCE_SHIPPING_AREA")
+        if area not in LICENCE_SHIPPING_AREAS:
+            choices = " or ".join(LICENCE_SHIPPING_AREAS)
+            raise ConfigError(f"LICENCE_SHIPPING_AREA must be {choices}, got {area!r}")
+        if config.get("SHOP_ID") and not SHOP_ID.match(config["SHOP_ID"]):
+            raise ConfigError(
+                f"SHOP_ID={config['SHOP_ID']!r} must be 1 to 60 letters, digits, dots, dashes or colons"
+            )
         if config.get("RESERVATION_MINUTES", 0) < 1:
             raise ConfigError("RESERVATION_MINUTES must be at least 1")
         if not config.get("DATABASE_POOL_PING_IDLE", 0) >= 0:  # NaN too
@@ -294,6 +316,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "SHOP_BASE_URL": ("SHOP_BASE_URL", lambda n: _text(n).rstrip("/")),
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", _env_float),
     "PRICES_VISIBLE_TO": ("PRICES_VISIBLE_TO", lambda n: _text(n).strip().lower()),
+    "LICENCE_SHIPPING_AREA": ("LICENCE_SHIPPING_AREA", lambda n: _text(n).strip().lower()),
+    "SHOP_ID": ("SHOP_ID", lambda n: _text(n).strip()),
     **{
         name: (name, _whole)
         for name in (

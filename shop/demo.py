@@ -3,7 +3,9 @@
 The catalogue is data in ``shop/demo_catalogue/``: brands, ingredients and
 indications (a CSV each), the products as the CSV the back office imports and
 exports (loaded through that importer, so every ``make run`` exercises it), and the
-stock lots, received through the inventory so that the ledger has their receipts.
+stock lots, received through the inventory so that the ledger has their receipts;
+three shipping methods (standard, express, cold chain) with their rates over a few
+zones, made through the back office's services.
 A lot's expiry is a number of days from the day of seeding, so the demo stock stays
 fresh (a negative number is a lot that has already expired).
 
@@ -49,6 +51,10 @@ from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.inventory.models import StockLot, StockMovement
 from shop.inventory.services import receive_stock
+from shop.licensing.regions import EU_COUNTRIES
+from shop.shipping.enums import RateBasis
+from shop.shipping.models import ShippingMethod, ShippingZone
+from shop.shipping.services import MethodFields, RateFields, save_method, save_rate, save_zone
 
 GENERATED_SKU_PREFIX = "GEN-"
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "demo_catalogue"
@@ -68,11 +74,12 @@ class SeedReport:
     indications: int = 0
     products: int = 0
     lots: int = 0
+    shipping_methods: int = 0
 
     def __str__(self) -> str:
         return (
             f"added {self.brands} brands, {self.ingredients} ingredients, {self.indications} indications, "
-            f"{self.products} products, {self.lots} stock lots"
+            f"{self.products} products, {self.lots} stock lots, {self.shipping_methods} shipping methods"
         )
 
 
@@ -91,7 +98,67 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
     plan = import_products(None, DEMO_PRODUCTS.read_bytes(), mode=ImportMode.CREATE_MISSING)
     report.products = plan.count(RowAction.CREATE)
     report.lots = _seed_lots(demo_rows("lots"), today)
+    report.shipping_methods = seed_demo_shipping()
     return report
+
+
+DEMO_ZONES = {
+    "Ireland": "IE",
+    "Rest of the EU": ", ".join(sorted(EU_COUNTRIES - {"IE"})),
+    "United Kingdom": "GB",
+    "North America": "US, CA",
+}
+DEMO_METHODS = (
+    MethodFields("standard", "Standard", "An Post", "2 to 4 working days", position=0),
+    MethodFields("express", "Express", "DHL Express", "Next working day", position=1),
+    MethodFields(
+        "cold-chain",
+        "Cold chain",
+        "Biocair",
+        "1 to 2 working days at 2 to 8 °C",
+        cold_chain=True,
+        position=2,
+    ),
+)
+# (method, zone, basis, from, up to, price in cents, free from in cents)
+DEMO_RATES = (
+    ("standard", "Ireland", RateBasis.VALUE, 0, None, 950, 30000),
+    ("standard", "Rest of the EU", RateBasis.VALUE, 0, None, 1500, 50000),
+    ("standard", "United Kingdom", RateBasis.VALUE, 0, None, 1800, None),
+    ("standard", "North America", RateBasis.WEIGHT, 0, 1000, 3500, None),
+    ("standard", "North America", RateBasis.WEIGHT, 1000, None, 5500, None),
+    ("express", "Ireland", RateBasis.VALUE, 0, None, 1900, None),
+    ("express", "Rest of the EU", RateBasis.VALUE, 0, None, 2900, None),
+    ("express", "United Kingdom", RateBasis.VALUE, 0, None, 3200, None),
+    ("express", "North America", RateBasis.VALUE, 0, None, 6500, None),
+    ("cold-chain", "Ireland", RateBasis.VALUE, 0, None, 2900, 80000),
+    ("cold-chain", "Rest of the EU", RateBasis.WEIGHT, 0, 1500, 4900, None),
+    ("cold-chain", "Rest of the EU", RateBasis.WEIGHT, 1500, None, 6900, None),
+    ("cold-chain", "United Kingdom", RateBasis.VALUE, 0, None, 5500, None),
+)
+
+
+def seed_demo_shipping() -> int:
+    """The demo's shipping methods, zones and rates, unless methods already exist (an
+    administrator's own shipping is left alone); how many methods were added."""
+    if db.session.scalar(select(ShippingMethod.id).limit(1)) is not None:
+        return 0
+    zones = {
+        zone.name: zone
+        for zone in db.session.scalars(
+            select(ShippingZone).where(ShippingZone.name.in_(DEMO_ZONES))
+        )
+    }
+    for name, areas in DEMO_ZONES.items():
+        if name not in zones:
+            zones[name] = save_zone(None, name, areas)
+    methods = {fields.code: save_method(None, fields) for fields in DEMO_METHODS}
+    for code, zone, basis, low, high, price, free in DEMO_RATES:
+        save_rate(
+            None,
+            RateFields(methods[code].id, zones[zone].id, basis, low, high, price, "EUR", free),
+        )
+    return len(methods)
 
 
 def _ensure(rows: list[dict], find, create) -> int:
@@ -330,5 +397,5 @@ def seed_generated_products(count: int) -> int:
                 ],
             )
         added += len(rows)
-    db.session.flush()  # the bulk inserts above moved the catalogue's cache token (shop.catalog.cache)
+    db.session.flush()  # the bulk inserts above moved the catalogue token (shop.catalog.token)
     return added

@@ -20,6 +20,7 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence, LicenceDocument
+from shop.shipping.addresses import ShippingAddress, list_addresses, save_address
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,17 @@ DEMO_CUSTOMER = DemoAccount("customer@mesopro.example", "Demo Customer", "Amber-
 DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER)
 
 DEMO_LICENCE_NUMBER = "DEMO-MCRN-000042"
+# The demo professional's clinic, their default address: in Dublin, where their
+# licence was issued.
+DEMO_CLINIC = ShippingAddress(
+    clinic_name="Merrion Square Aesthetic Clinic",
+    address_line1="12 Merrion Square North",
+    city="Dublin 2",
+    region="Co. Dublin",
+    postal_code="D02 X285",
+    country="IE",
+    phone="+353 1 555 0142",
+)
 DEMO_LICENCE_YEARS = 5
 
 
@@ -48,9 +60,10 @@ DEMO_LICENCE_YEARS = 5
 class AccountsReport:
     users: int = 0
     licences: int = 0
+    addresses: int = 0
 
     def __str__(self) -> str:
-        return f"added {self.users} users, {self.licences} licences"
+        return f"added {self.users} users, {self.licences} licences, {self.addresses} addresses"
 
 
 def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
@@ -80,6 +93,9 @@ def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
     if has_licence is None:
         _approved_licence(professional, reviewer=users[DEMO_ADMIN], now=now)
         report.licences += 1
+    if not list_addresses(professional):
+        save_address(professional, DEMO_CLINIC, make_default=True)
+        report.addresses += 1
     return report
 
 

@@ -138,6 +138,7 @@ def make_licence(
     profession: Profession = Profession.PHYSICIAN,
     expires_in_days: int = 365,
     country: str = "IE",
+    region: str = "Dublin",
     npi: str | None = None,
 ):
     """A licence in the given state, written directly (the state machine is tested elsewhere)."""
@@ -153,7 +154,7 @@ def make_licence(
         profession=profession,
         licence_number=f"MCRN-{_n():06d}",
         country=country,
-        region="Dublin",
+        region=region,
         expires_on=today() + timedelta(days=expires_in_days),
         npi=npi,
         document=document,
@@ -182,10 +183,12 @@ def make_admin(**kw):
 # Orders ------------------------------------------------------------------------
 
 
-def shipping_address():
-    from shop.checkout.placing import ShippingAddress
+def shipping_address(**changes):
+    from dataclasses import replace
 
-    return ShippingAddress(
+    from shop.shipping.addresses import ShippingAddress
+
+    address = ShippingAddress(
         clinic_name="Clinic",
         address_line1="1 Main Street",
         city="Dublin",
@@ -193,19 +196,90 @@ def shipping_address():
         country="IE",
         phone="+353 1 555 0100",
     )
+    return replace(address, **changes)
 
 
-def make_order(user, *lines, paid: bool = False):
+STANDARD = "standard"
+# A street address in each country the tests license professionals in.
+ADDRESS_IN = {
+    "IE": {},
+    "ES": {"address_line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013"},
+    "GB": {"address_line1": "1 High Street", "city": "London", "postal_code": "SW1A 1AA"},
+}
+
+
+def address_for(user):
+    """An address in the country of the user's newest licence (Ireland without one)."""
+    from sqlalchemy import select
+
+    from shop.extensions import db
+    from shop.licensing.models import Licence
+
+    country = db.session.scalar(
+        select(Licence.country)
+        .where(Licence.user_id == user.id)
+        .order_by(Licence.submitted_at.desc(), Licence.id.desc())
+        .limit(1)
+    )
+    country = country or "IE"
+    return shipping_address(country=country, **ADDRESS_IN[country])
+
+
+def make_shipping(
+    code: str = STANDARD,
+    *,
+    areas: str = "IE, ES, GB",
+    price_cents: int = 1500,
+    free_from_cents: int | None = 30000,
+    cold_chain: bool = False,
+):
+    """A shipping method with one value rate into a zone of ``areas`` (made if missing);
+    a method of that code already there is returned as it is."""
+    from sqlalchemy import select
+
+    from shop.extensions import db
+    from shop.shipping.enums import RateBasis
+    from shop.shipping.models import ShippingMethod, ShippingZone
+    from shop.shipping.services import MethodFields, RateFields, save_method, save_rate, save_zone
+
+    method = db.session.scalar(select(ShippingMethod).where(ShippingMethod.code == code))
+    if method is not None:
+        return method
+    zone = db.session.scalar(select(ShippingZone).where(ShippingZone.name == f"Zone {areas}"))
+    zone = zone or save_zone(None, f"Zone {areas}", areas)
+    method = save_method(
+        None,
+        MethodFields(
+            code,
+            code.replace("-", " ").title(),
+            "An Post",
+            "2 to 4 working days",
+            cold_chain=cold_chain,
+        ),
+    )
+    save_rate(
+        None,
+        RateFields(
+            method.id, zone.id, RateBasis.VALUE, 0, None, price_cents, "EUR", free_from_cents
+        ),
+    )
+    return method
+
+
+def make_order(user, *lines, paid: bool = False, address=None, method: str = STANDARD):
     """An order placed through checkout (the cart, the gate, stock held first expiry
-    first) for ``(product, quantity)`` lines; paid as Stripe's event would when asked."""
+    first) for ``(product, quantity)`` lines, shipped by ``method`` (standard: 15.00,
+    free from 300.00, made if missing); paid as Stripe's event would when asked."""
     from shop.checkout.placing import place_order
     from shop.checkout.services import add_to_cart
     from shop.database import utcnow
     from shop.orders.services import PaymentFacts, mark_paid
 
+    if method == STANDARD:
+        make_shipping()
     for product, quantity in lines:
         add_to_cart(user, product.id, quantity, today=today())
-    order = place_order(user, shipping_address(), now=utcnow())
+    order = place_order(user, address or address_for(user), method, now=utcnow())
     if paid:
         facts = PaymentFacts(
             payment_intent_id=f"pi_{order.number}",

@@ -18,15 +18,15 @@ from shop.inventory.services import today
 from shop.mail.models import OutboxMessage
 from shop.orders.enums import OrderEventKind
 from shop.orders.models import Order, OrderEvent
-from tests.factories import make_product, make_professional
+from tests.factories import STANDARD, make_product, make_professional, make_shipping
 
 ADDRESS = ShippingAddress(
-    clinic_name="Clinique du Parc",
-    address_line1="12 rue des Lilas",
-    city="Lyon",
-    postal_code="69003",
-    country="FR",
-    phone="+33 4 72 00 00 00",
+    clinic_name="Clinic of the Park",
+    address_line1="12 Baggot Street Lower",
+    city="Dublin 2",
+    postal_code="D02 X285",
+    country="IE",
+    phone="+353 1 600 0000",
 )
 
 
@@ -44,7 +44,8 @@ def place_test_order(
     for quantity in packs:
         product = make_product(stock=stock, price_cents=price_cents)
         add_to_cart(buyer, product.id, quantity, today=now.date())
-    return place_order(buyer, ADDRESS, now=now)
+    make_shipping()
+    return place_order(buyer, ADDRESS, STANDARD, now=now)
 
 
 def cart_packs(order: Order) -> int:
@@ -134,6 +135,7 @@ def assert_every_lot_balanced() -> None:
 def buyers_with_in_cart(count: int, product_id: int, packs: int) -> list[int]:
     """The ids of ``count`` verified professionals, each with ``packs`` of the product
     in their cart."""
+    make_shipping()
     ids = []
     for _ in range(count):
         user = make_professional()

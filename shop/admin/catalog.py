@@ -196,6 +196,8 @@ def _fields_from(form: ProductEditForm, chosen: _Chosen) -> ProductFields:
         indications=chosen.indications,
         professions=form.professions.data or [],
         is_active=form.is_active.data,
+        weight_g=int((form.weight_g.data or "").strip() or "0"),
+        requires_cold_chain=form.requires_cold_chain.data,
     )
 
 
@@ -274,6 +276,8 @@ def _form_data(product: Product) -> dict:
         "units_per_pack": str(product.units_per_pack),
         "price": format_price(product.price_cents),
         "currency": product.currency,
+        "weight_g": str(product.weight_g),
+        "requires_cold_chain": product.requires_cold_chain,
         "description": product.description,
         "contraindications": product.contraindications,
         "composition": [

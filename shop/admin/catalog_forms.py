@@ -113,6 +113,13 @@ class ProductEditForm(FlaskForm):
         validators=[DataRequired("Give the currency.")],
         description="A three-letter code such as EUR.",
     )
+    weight_g = StringField(
+        "Weight per pack (g)",
+        default="0",
+        description="As shipped, for weight-based shipping rates; empty or 0: not weighed.",
+        render_kw={"inputmode": "numeric"},
+    )
+    requires_cold_chain = BooleanField("Requires the cold chain (ships only cooled, 2 to 8 °C)")
     description = TextAreaField("Description", render_kw={"rows": 4})
     contraindications = TextAreaField("Contraindications", render_kw={"rows": 3})
     composition = FieldList(FormField(CompositionRowForm), min_entries=1, max_entries=60)
@@ -131,6 +138,11 @@ class ProductEditForm(FlaskForm):
         text = (field.data or "").strip()
         if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) < 1:
             raise ValidationError("Enter a whole number of units, at least 1.")
+
+    def validate_weight_g(self, field) -> None:
+        text = (field.data or "").strip() or "0"
+        if not re.fullmatch(r"[0-9]{1,5}", text):
+            raise ValidationError("Enter the weight in whole grams, such as 180 (0: not weighed).")
 
     def validate_price(self, field) -> None:
         try:

@@ -86,7 +86,11 @@ def _order(number: str) -> Order:
 
 def _page(order: Order, *, status: int = 200, **forms):
     left = refundable_cents(order)
-    forms.setdefault("ship_form", OrderShipForm(formdata=None, prefix="ship"))
+    # The carrier chosen at checkout, unless the administrator says otherwise.
+    forms.setdefault(
+        "ship_form",
+        OrderShipForm(formdata=None, prefix="ship", data={"carrier": order.shipping_carrier}),
+    )
     forms.setdefault("cancel_form", OrderCancelForm(formdata=None, prefix="cancel"))
     forms.setdefault("refund_form", OrderRefundForm(formdata=None, prefix="refund"))
     forms.setdefault("resolve_form", OrderResolveForm(formdata=None, prefix="resolve"))
@@ -147,6 +151,11 @@ def order_cancel(number: str):
 
     def cancel(order: Order) -> str:
         order = cancel_by_administrator(order.id, reason=form.reason.data, actor=current_user)
+        if order.status != OrderStatus.CANCELLED:
+            return (
+                f"Order {number} was paid at Stripe before it could be cancelled, and is "
+                "paid now: cancel it again to refund it."
+            )
         if order.refunded_cents:
             refunded = format_money(order.refunded_cents, order.currency)
             return f"Order {number} is cancelled, {refunded} refunded and its packs back in stock."

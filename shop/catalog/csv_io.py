@@ -60,6 +60,10 @@ COLUMNS = (
     "description",
     "contraindications",
 )
+# Written on export and read when present: a file without them (made before they
+# existed) creates products with no weight, outside the cold chain, and leaves an
+# existing product's weight and cold chain as they are.
+OPTIONAL_COLUMNS = ("weight_g", "cold_chain")
 SEPARATOR = "|"  # between the values of a list cell: professions, ingredients, indications
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
@@ -156,6 +160,8 @@ def product_fields_of(product: Product) -> ProductFields:
         indications=list(product.indications),
         professions=product.professions,
         is_active=product.is_active,
+        weight_g=product.weight_g,
+        requires_cold_chain=product.requires_cold_chain,
     )
 
 
@@ -186,16 +192,18 @@ def row_of(fields: ProductFields) -> dict[str, str]:
         "indications": SEPARATOR.join(sorted({i.slug for i in fields.indications})),
         "description": fields.description,
         "contraindications": fields.contraindications,
+        "weight_g": str(fields.weight_g),
+        "cold_chain": "yes" if fields.requires_cold_chain else "no",
     }
 
 
 def write_products_csv(products: Iterable[Product]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
     for product in products:
         cells = row_of(product_fields_of(product))
-        writer.writerow([guard_cell(cells[column]) for column in COLUMNS])
+        writer.writerow([guard_cell(cells[column]) for column in COLUMNS + OPTIONAL_COLUMNS])
     return out.getvalue()
 
 
@@ -288,10 +296,31 @@ def _composition(cell: str, vocabulary: _Vocabulary, report) -> list[Composition
     return lines
 
 
-def _fields_from(row: dict[str, str], vocabulary: _Vocabulary, report) -> ProductFields | None:
+def _shipping_cells(row: dict[str, str], report) -> tuple[int | None, bool | None]:
+    """The weight and cold-chain cells, None where the file has no such column."""
+    weight = cold = None
+    if "weight_g" in row:
+        text = row["weight_g"].strip() or "0"
+        if not text.isascii() or not text.isdigit():
+            report("weight_g", f"{row['weight_g']!r} is not a whole number of grams.")
+        else:
+            weight = int(text)
+    if "cold_chain" in row:
+        text = row["cold_chain"].strip().lower() or "no"
+        if text not in _YES + _NO:
+            report("cold_chain", f"{row['cold_chain']!r} is not yes or no.")
+        else:
+            cold = text in _YES
+    return weight, cold
+
+
+def _fields_from(
+    row: dict[str, str], vocabulary: _Vocabulary, report, existing: Product | None = None
+) -> ProductFields | None:
     """The row's values as the catalogue takes them; None when a cell cannot be read (each
-    one reported)."""
+    one reported). A column the file lacks keeps ``existing``'s value."""
     before = report.count
+    weight, cold = _shipping_cells(row, report)
     brand = vocabulary.brands.get(row["brand"].strip())
     if brand is None:
         report("brand", f"there is no brand {row['brand'].strip()!r}: create it first.")
@@ -345,6 +374,10 @@ def _fields_from(row: dict[str, str], vocabulary: _Vocabulary, report) -> Produc
         indications=indications,
         professions=professions,
         is_active=active in _YES,
+        weight_g=weight if weight is not None else (existing.weight_g if existing else 0),
+        requires_cold_chain=cold
+        if cold is not None
+        else (existing.requires_cold_chain if existing else False),
     )
 
 
@@ -388,10 +421,10 @@ def _records(text: str, report: _Reporter) -> tuple[list[str], list[tuple[int, d
             if column not in header:
                 report(column, "this column is missing from the header row.")
         for position, column in enumerate(header):
-            if column not in COLUMNS:
+            if column not in COLUMNS + OPTIONAL_COLUMNS:
                 report(
                     column or f"#{position + 1}",
-                    f"unknown column: the columns are {', '.join(COLUMNS)}.",
+                    f"unknown column: the columns are {', '.join(COLUMNS + OPTIONAL_COLUMNS)}.",
                 )
             elif header.index(column) != position:
                 report(column, "this column appears twice in the header row.")
@@ -436,7 +469,7 @@ def plan_import(data: bytes, *, mode: ImportMode = ImportMode.CREATE_OR_UPDATE) 
     first_line: dict[tuple[str, str], int] = {}
     for line, row in records:
         report.line = line
-        fields = _fields_from(row, vocabulary, report)
+        fields = _fields_from(row, vocabulary, report, existing.get(row["sku"].strip()))
         if fields is None:
             continue
         duplicate = False
@@ -460,7 +493,9 @@ def plan_import(data: bytes, *, mode: ImportMode = ImportMode.CREATE_OR_UPDATE) 
             plan.rows.append(PlannedRow(line, RowAction.CREATE, fields))
             continue
         wanted, current = row_of(fields), row_of(product_fields_of(product))
-        changed = [column for column in COLUMNS if wanted[column] != current[column]]
+        changed = [
+            column for column in COLUMNS + OPTIONAL_COLUMNS if wanted[column] != current[column]
+        ]
         action = RowAction.UPDATE if changed else RowAction.UNCHANGED
         plan.rows.append(PlannedRow(line, action, fields, product, changed))
     return plan

@@ -3,7 +3,7 @@ brands, ingredients and indications created and renamed.
 
 Every refusal names the field it is about (CatalogFieldErrors), so a form can show
 each message beside its field. Every change writes an audit event. Services flush
-and never commit; the catalogue token moves by itself (shop.catalog.cache).
+and never commit; the catalogue token moves by itself (shop.catalog.token).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from shop.extensions import db
 MAX_PRICE_CENTS = 100_000_000  # a million in any currency: beyond it, a typo
 MAX_VOLUME_ML = Decimal("10000")
 MAX_UNITS_PER_PACK = 1000
+MAX_WEIGHT_G = 50_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -75,6 +76,8 @@ class ProductFields:
     indications: Sequence[Indication] = ()
     professions: Sequence[Profession | str] = ()
     is_active: bool = True
+    weight_g: int = 0  # a pack as shipped, in grams
+    requires_cold_chain: bool = False
 
 
 @dataclass
@@ -130,6 +133,8 @@ def check_product_fields(fields: ProductFields, product: Product | None = None) 
         errors.add("volume_ml", f"The volume is above 0 and at most {MAX_VOLUME_ML} ml.")
     if not 1 <= fields.units_per_pack <= MAX_UNITS_PER_PACK:
         errors.add("units_per_pack", f"A pack holds 1 to {MAX_UNITS_PER_PACK} units.")
+    if not 0 <= fields.weight_g <= MAX_WEIGHT_G:
+        errors.add("weight_g", f"A pack weighs 0 to {MAX_WEIGHT_G:,} g (0: not weighed).")
     if not 0 <= fields.price_cents <= MAX_PRICE_CENTS:
         errors.add("price", "The price is between 0 and 1,000,000.")
     if not CURRENCY.match(fields.currency or ""):
@@ -165,6 +170,8 @@ def _product_facts(product: Product) -> dict[str, str]:
         "volume_ml": format(Decimal(product.volume_ml).normalize(), "f"),
         "units_per_pack": str(product.units_per_pack),
         "price": f"{product.price_cents} {product.currency}",
+        "weight_g": str(product.weight_g),
+        "cold_chain": "yes" if product.requires_cold_chain else "no",
         "description": f"{len(product.description)} characters",
         "contraindications": f"{len(product.contraindications)} characters",
         "composition": ", ".join(
@@ -204,6 +211,8 @@ def add_product(actor: User | None, fields: ProductFields) -> Product:
         indications=fields.indications,
         professions=fields.professions,
         is_active=fields.is_active,
+        weight_g=fields.weight_g,
+        requires_cold_chain=fields.requires_cold_chain,
     )
     record_event(
         actor=actor,
@@ -260,6 +269,8 @@ def edit_product(actor: User | None, product: Product, fields: ProductFields) ->
         product.description = fields.description.strip()
         product.contraindications = fields.contraindications.strip()
         product.is_active = fields.is_active
+        product.weight_g = fields.weight_g
+        product.requires_cold_chain = fields.requires_cold_chain
         _replace_composition(product, fields.composition)
         product.indications = list(dict.fromkeys(fields.indications))
         _replace_professions(product, fields.professions)

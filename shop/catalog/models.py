@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,7 @@ class Product(db.Model):
         CheckConstraint("volume_ml > 0", name="volume_positive"),
         CheckConstraint("length(currency) = 3", name="currency_iso_code"),
         CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
+        CheckConstraint("weight_g >= 0", name="weight_not_negative"),
         # One index per sort order of the active catalogue.
         Index("ix_products_active_name", "is_active", "name"),
         # Covers the brand facet and the active-id lookups of the other facets (index-only).
@@ -126,6 +128,12 @@ class Product(db.Model):
         Integer,
         default=DEFAULT_LOW_STOCK_THRESHOLD,
         server_default=str(DEFAULT_LOW_STOCK_THRESHOLD),
+    )
+    # A pack as shipped, in grams (weight-based shipping rates add these up); 0: not weighed.
+    weight_g: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Must travel cooled (2 to 8 °C): an order holding it ships only by a cold-chain method.
+    requires_cold_chain: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -281,6 +281,8 @@ def create_product(
     indications: Sequence[Indication] = (),
     professions: Sequence[Profession | str] = (),
     is_active: bool = True,
+    weight_g: int = 0,
+    requires_cold_chain: bool = False,
 ) -> Product:
     """Create a product with its composition, indications and buying professions, all checked."""
     if not SKU.match(sku or ""):
@@ -303,6 +305,8 @@ def create_product(
         raise _invalid("a pack holds at least one unit")
     if price_cents < 0:
         raise _invalid("a price cannot be negative")
+    if weight_g < 0:
+        raise _invalid("a weight cannot be negative")
     if not CURRENCY.match(currency or ""):
         raise _invalid(f"currency {quoted(currency)} must be a three-letter ISO code such as EUR")
     try:
@@ -341,6 +345,8 @@ def create_product(
             description=description,
             contraindications=contraindications,
             is_active=is_active,
+            weight_g=weight_g,
+            requires_cold_chain=requires_cold_chain,
         )
         product.composition = [
             ProductIngredient(

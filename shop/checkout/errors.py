@@ -27,3 +27,6 @@ class CheckoutError(ShopError):
     NOT_ENOUGH_STOCK = "not_enough_stock"
     MIXED_CURRENCIES = "mixed_currencies"
     NO_CURRENT_LICENCE = "no_current_licence"
+    NO_SHIPPING_METHOD = "no_shipping_method"
+    NO_ADDRESS = "no_address"
+    ORDER_WAITING = "order_waiting_for_payment"

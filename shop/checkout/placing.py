@@ -1,163 +1,114 @@
 """Checkout: the cart becomes an order waiting for payment, with its stock held.
 
-``place_order`` asks the gate again for every line (a licence can expire between
-the cart and the checkout), then in the caller's one transaction creates the
-order with a snapshot of each line and holds the stock lot by lot (first expiry
-first, rows locked in primary-key order) until ``RESERVATION_MINUTES`` from now.
-Any refusal raises ``CheckoutError`` and leaves nothing behind once the caller
-rolls back.
+``place_order`` asks the gate again for every line and for where the order goes (a
+licence can expire, and an address lie outside its jurisdiction), prices the cart
+for the address and the chosen shipping method (``pricing.price_order``), then in
+the caller's one transaction creates the order with a snapshot of each line, of the
+method and of the address, and holds the stock lot by lot (first expiry first, rows
+locked in primary-key order) until ``RESERVATION_MINUTES`` from now. Any refusal
+raises ``CheckoutError`` and leaves nothing behind once the caller rolls back.
+
+A buyer has at most one order waiting for payment: checking out locks the buyer's
+row, so two checkouts of one cart at once run one after the other, and the second
+finds the first's order. While that order can be paid, checking out is refused with
+``OrderWaiting`` naming it, so the view can take the buyer there; one whose
+reservation ran out is cancelled first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.models import User
 from shop.checkout.errors import CheckoutError
 from shop.checkout.models import CartLine
-from shop.checkout.services import Cart, get_cart
+from shop.checkout.pricing import OrderPricing, price_order
+from shop.checkout.services import get_cart
+from shop.database import lock_row
 from shop.extensions import db
 from shop.inventory.reservations import NotEnoughStock, Wanted, reserve
-from shop.licensing.gate import buyer_standing
-from shop.licensing.services import current_licence
-from shop.orders.enums import OrderEventKind
+from shop.licensing.gate import checkout_verdict, standing_and_licence
+from shop.orders.enums import OrderEventKind, OrderStatus
 from shop.orders.models import Order, OrderLine
-from shop.orders.services import expire_reservations, new_order_number, record
+from shop.orders.services import cancel_order, expire_reservations, new_order_number, record
+from shop.shipping.addresses import ShippingAddress
+
+__all__ = ["ShippingAddress", "find_waiting_order", "place_order"]
 
 
-@dataclass(frozen=True)
-class ShippingAddress:
-    clinic_name: str
-    address_line1: str
-    city: str
-    postal_code: str
-    country: str  # ISO 3166-1 alpha-2
-    phone: str
-    address_line2: str = ""
-    region: str = ""
+class OrderWaiting(CheckoutError):
+    """The buyer's cart already has an order waiting for payment: ``number``."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(
+            CheckoutError.ORDER_WAITING,
+            f"Order {number} is waiting for payment: pay it, or cancel it to start again.",
+            status=409,
+        )
+        self.number = number
 
 
-@dataclass(frozen=True)
-class Totals:
-    currency: str
-    subtotal_cents: int
-    shipping_cents: int
-
-    @property
-    def total_cents(self) -> int:
-        return self.subtotal_cents + self.shipping_cents
-
-    @property
-    def free_shipping(self) -> bool:
-        return self.shipping_cents == 0
-
-
-def shipping_for(subtotal_cents: int) -> int:
-    """The flat rate, or nothing from the free-shipping threshold up (0: never free)."""
-    config = current_app.config
-    threshold = config["FREE_SHIPPING_FROM_CENTS"]
-    if threshold and subtotal_cents >= threshold:
-        return 0
-    return config["SHIPPING_FLAT_RATE_CENTS"]
-
-
-def cart_totals(cart: Cart) -> Totals | None:
-    """Subtotal, shipping and total of a cart in one currency; None for an empty cart."""
-    subtotals = cart.subtotals
-    if len(subtotals) != 1:
-        return None
-    currency, subtotal = subtotals[0]
-    return Totals(currency, subtotal, shipping_for(subtotal))
-
-
-def last_shipping_address(user: User) -> ShippingAddress | None:
-    """Where the user's newest order went: the checkout form starts from it."""
-    order = db.session.scalar(
-        select(Order)
-        .where(Order.user_id == user.id)
-        .order_by(Order.placed_at.desc(), Order.id.desc())
-        .limit(1)
+def find_waiting_order(user: User, *, lock: bool = False) -> Order | None:
+    """The user's order waiting for payment, if any (at most one)."""
+    query = select(Order).where(
+        Order.user_id == user.id, Order.status == OrderStatus.PENDING_PAYMENT
     )
-    if order is None:
-        return None
-    return ShippingAddress(
-        clinic_name=order.clinic_name,
-        address_line1=order.address_line1,
-        address_line2=order.address_line2,
-        city=order.city,
-        region=order.region,
-        postal_code=order.postal_code,
-        country=order.country,
-        phone=order.phone,
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def _give_up_expired(user: User, now: datetime) -> None:
+    """Refuse while the user's waiting order can still be paid; cancel it once its
+    reservation has run out (the job would, a minute later). The user's row stays
+    locked until the caller commits: one checkout of a cart at a time."""
+    lock_row(User, user.id)
+    waiting = find_waiting_order(user, lock=True)
+    if waiting is None:
+        return
+    if waiting.reserved_until is not None and waiting.reserved_until > now:
+        raise OrderWaiting(waiting.number)
+    # Cancelled, or paid if Stripe says the payment came first: then its packs have
+    # left the cart, and the checkout goes on with what is left there.
+    cancel_order(
+        waiting,
+        reason="The reservation ran out before the payment arrived.",
+        expired=True,
+        now=now,
     )
 
 
-def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order:
-    """The user's cart as an order in ``pending_payment``, its stock held; flushes only."""
+def place_order(user: User, address: ShippingAddress, method_code: str, *, now: datetime) -> Order:
+    """The user's cart as an order in ``pending_payment`` going to ``address`` by the
+    shipping method ``method_code``, its stock held; flushes only."""
     today = now.date()
+    _give_up_expired(user, now)
     # Unpaid orders whose time ran out may hold the very packs this one needs: they
     # are given up before the cart reads the stock, which would call those packs sold.
     expire_reservations(now, product_ids=_cart_product_ids(user))
-    standing = buyer_standing(user, today)
+    standing, licence = standing_and_licence(user, today)
     cart = get_cart(user, standing, today=today)
     if not cart.items:
         raise CheckoutError(CheckoutError.EMPTY_CART, "Your cart is empty.")
-    for item in cart.items:
-        if not item.verdict.allowed:
-            raise CheckoutError(str(item.verdict.reason), item.verdict.message, status=403)
+    answer = checkout_verdict([item.verdict for item in cart.items], licence, address.destination)
+    if not answer.allowed:
+        raise CheckoutError(str(answer.reason), answer.message, status=403)
     for item in cart.items:
         if item.problem_code:
-            raise CheckoutError(item.problem_code, f"{item.name}: {item.problem}", status=409)
-    totals = cart_totals(cart)
-    if totals is None:
-        raise CheckoutError(
-            CheckoutError.MIXED_CURRENCIES, "An order is paid in one currency: split your cart."
-        )
-    licence = current_licence(user, today=today)
-    if licence is None:  # the verdicts above say allowed only with a current licence
-        raise CheckoutError(
-            CheckoutError.NO_CURRENT_LICENCE, "Your licence is not current.", status=403
-        )
-
-    order = Order(
-        number=new_order_number(),
-        user_id=user.id,
-        licence_id=licence.id,
-        currency=totals.currency,
-        subtotal_cents=totals.subtotal_cents,
-        shipping_cents=totals.shipping_cents,
-        total_cents=totals.total_cents,
-        clinic_name=address.clinic_name,
-        address_line1=address.address_line1,
-        address_line2=address.address_line2,
-        city=address.city,
-        region=address.region,
-        postal_code=address.postal_code,
-        country=address.country,
-        phone=address.phone,
-        placed_at=now,
-        reserved_until=now + timedelta(minutes=current_app.config["RESERVATION_MINUTES"]),
-    )
-    order.lines = [
-        OrderLine(
-            product_id=item.product_id,
-            sku=item.sku,
-            name=item.name,
-            unit_price_cents=item.unit_price_cents,
-            quantity=item.quantity,
-        )
-        for item in cart.items
-    ]
+            raise CheckoutError(item.problem_code, item.problem, status=409)
+    pricing = price_order(cart, address, method_code)
+    assert licence is not None  # checkout_verdict refuses without one
+    order = _new_order(user, licence.id, address, pricing, now)
     _insert(order)
     record(
         order,
         OrderEventKind.PLACED,
-        f"{order.packs} pack(s), licence {licence.licence_number}",
+        f"{_packs(order.packs)}, {pricing.shipping.name} ({pricing.shipping.carrier}), "
+        f"licence {licence.licence_number}",
         actor=user,
     )
     try:
@@ -174,8 +125,54 @@ def place_order(user: User, address: ShippingAddress, *, now: datetime) -> Order
     return order
 
 
-def _cart_product_ids(user: User) -> list[int]:
-    return list(db.session.scalars(select(CartLine.product_id).where(CartLine.user_id == user.id)))
+def _packs(count: int) -> str:
+    return "1 pack" if count == 1 else f"{count} packs"
+
+
+def _new_order(
+    user: User, licence_id: int, address: ShippingAddress, pricing: OrderPricing, now: datetime
+) -> Order:
+    method = pricing.shipping
+    order = Order(
+        number=new_order_number(),
+        user_id=user.id,
+        licence_id=licence_id,
+        currency=pricing.currency,
+        subtotal_cents=pricing.subtotal_cents,
+        shipping_cents=pricing.shipping_cents,
+        total_cents=pricing.total_cents,
+        shipping_method_code=method.code,
+        shipping_method_name=method.name,
+        shipping_carrier=method.carrier,
+        shipping_estimate=method.delivery_estimate,
+        shipping_cold_chain=method.cold_chain,
+        clinic_name=address.clinic_name,
+        address_line1=address.address_line1,
+        address_line2=address.address_line2,
+        city=address.city,
+        region=address.region,
+        postal_code=address.postal_code,
+        country=address.country,
+        phone=address.phone,
+        placed_at=now,
+        reserved_until=now + timedelta(minutes=current_app.config["RESERVATION_MINUTES"]),
+    )
+    order.lines = [
+        OrderLine(
+            product_id=line.product_id,
+            sku=line.sku,
+            name=line.name,
+            unit_price_cents=line.unit_price_cents,
+            quantity=line.quantity,
+        )
+        for line in pricing.lines
+    ]
+    return order
+
+
+def _cart_product_ids(user: User) -> Select:
+    """The products in the user's cart, as a subquery of the expiry's one statement."""
+    return select(CartLine.product_id).where(CartLine.user_id == user.id)
 
 
 def _insert(order: Order) -> None:

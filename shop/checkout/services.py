@@ -23,6 +23,7 @@ from shop.catalog.models import Product
 from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
 from shop.extensions import db
+from shop.inventory.reservations import shortage_message
 from shop.inventory.services import (
     availability_for,
 )
@@ -49,6 +50,8 @@ class CartItem:
     quantity: int
     available: int  # packs that can be sold now
     verdict: Verdict
+    weight_g: int = 0  # of one pack
+    requires_cold_chain: bool = False
     problem_code: str = ""  # why this line cannot be bought now; "" when it can
     problem: str = ""
 
@@ -110,12 +113,9 @@ def _require_gate(standing: BuyerStanding, product: Product) -> None:
 def _require_stock(product: Product, quantity: int, today: date) -> None:
     available = availability_for([product.id], on=today)[product.id].quantity
     if quantity > available:
-        message = (
-            f"Only {available} packs of {product.name} are in stock."
-            if available
-            else f"{product.name} is out of stock."
+        raise CartError(
+            CartError.NOT_ENOUGH_STOCK, shortage_message(product.name, available), status=409
         )
-        raise CartError(CartError.NOT_ENOUGH_STOCK, message, status=409)
 
 
 def _line(user: User, product_id: int) -> CartLine | None:
@@ -187,13 +187,11 @@ def count_cart_items(user: User) -> int:
 def _problem(line: CartLine, answer: Verdict, available: int) -> tuple[str, str]:
     product = line.product
     if not product.is_active:
-        return CartError.PRODUCT_INACTIVE, "No longer sold: remove it from your cart."
+        return CartError.PRODUCT_INACTIVE, f"{product.name} is no longer sold: remove it."
     if not answer.allowed:
         return str(answer.reason), answer.message
-    if available == 0:
-        return CartError.NOT_ENOUGH_STOCK, "Out of stock at the moment."
     if line.quantity > available:
-        return CartError.NOT_ENOUGH_STOCK, f"Only {available} in stock: lower the quantity."
+        return CartError.NOT_ENOUGH_STOCK, shortage_message(product.name, available)
     return "", ""
 
 
@@ -223,6 +221,8 @@ def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
                 quantity=line.quantity,
                 available=available,
                 verdict=answer,
+                weight_g=product.weight_g,
+                requires_cold_chain=product.requires_cold_chain,
                 problem_code=code,
                 problem=message,
             )

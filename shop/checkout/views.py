@@ -8,15 +8,17 @@ the view runs); a refused change flashes its reason and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
+from shop.accounts.models import User
 from shop.checkout.blueprint import bp
 from shop.checkout.errors import CartError, CheckoutError
 from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm, CheckoutForm
-from shop.checkout.placing import Totals, cart_totals, last_shipping_address, place_order
+from shop.checkout.placing import OrderWaiting, find_waiting_order, place_order
+from shop.checkout.pricing import shipping_choices
 from shop.checkout.reorder import reorder as reorder_items
 from shop.checkout.services import (
     MAX_LINE_QUANTITY,
@@ -31,18 +33,33 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.gate import (
     BuyerStanding,
+    Verdict,
     buyer_standing,
     buyer_verdict,
+    checkout_verdict,
     sees_prices,
     today_at,
 )
+from shop.licensing.services import current_licence
+from shop.orders.models import Order
 from shop.orders.services import find_buyers_order
+from shop.shipping.addresses import address_of, list_addresses
+from shop.shipping.models import ClinicAddress
+from shop.templating import format_money
+
+
+def waiting_order(user: User) -> Order | None:
+    """The header's "an order is waiting for payment": one small query, asked by the
+    layout for a logged-in user."""
+    order = find_waiting_order(user)
+    return order if order is not None and order.is_payable else None
 
 
 @bp.app_context_processor
 def _cart_count() -> dict:
     """The header's cart count: one small query per page, for logged-in visitors only."""
-    return {"cart_count": count_cart_items(current_user) if current_user.is_authenticated else 0}
+    count = count_cart_items(current_user) if current_user.is_authenticated else 0
+    return {"cart_count": count, "waiting_order": waiting_order}
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,30 +90,24 @@ def _current_cart() -> tuple[BuyerStanding, Cart]:
     return standing, get_cart(current_user, standing, today=today_at())
 
 
-def _can_check_out(standing: BuyerStanding, contents: Cart, totals: Totals | None) -> bool:
+def _can_check_out(standing: BuyerStanding, contents: Cart) -> bool:
     """Every line can be bought now, in one currency."""
-    return bool(standing.verified and contents.items and not contents.problems and totals)
-
-
-def _to_free_shipping(totals: Totals | None) -> int:
-    """Cents more that would make shipping free; 0 when it is free or never is."""
-    threshold = current_app.config["FREE_SHIPPING_FROM_CENTS"]
-    if totals is None or totals.free_shipping or not threshold:
-        return 0
-    return threshold - totals.subtotal_cents
+    return bool(
+        standing.verified
+        and contents.items
+        and not contents.problems
+        and len(contents.subtotals) == 1
+    )
 
 
 @bp.get("/cart")
 @login_required
 def cart():
     standing, contents = _current_cart()
-    totals = cart_totals(contents)
     return render_template(
         "checkout/cart.html",
         cart=contents,
-        totals=totals,
-        to_free_shipping=_to_free_shipping(totals),
-        can_check_out=_can_check_out(standing, contents, totals),
+        can_check_out=_can_check_out(standing, contents),
         standing=standing,
         cart_gate=buyer_verdict(standing),
         sees_prices=sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
@@ -104,20 +115,55 @@ def cart():
     )
 
 
+def _chosen_address(addresses: list[ClinicAddress], wanted: str | None) -> ClinicAddress:
+    """The saved address asked for, else the default (listed first)."""
+    if wanted and wanted.isdigit():
+        for row in addresses:
+            if row.id == int(wanted):
+                return row
+    return addresses[0]
+
+
+def _method_label(option, subtotal_cents: int) -> str:
+    price = format_money(option.price_cents, option.currency) if option.price_cents else "Free"
+    total = format_money(subtotal_cents + option.price_cents, option.currency)
+    return (
+        f"{option.name}: {option.carrier}, {option.delivery_estimate}. {price} "
+        f"(order total {total})"
+    )
+
+
+def _waiting(number: str):
+    flash(OrderWaiting(number).message, "info")
+    return redirect(url_for("orders.detail", number=number), 303)
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout():
-    """The shipping address and the order's summary; placing it holds the stock."""
+    """Where the order goes (a saved address), how (the methods that serve it, priced),
+    and the order's summary; placing it holds the stock."""
+    waiting = find_waiting_order(current_user)
+    if waiting is not None and waiting.is_payable:
+        return _waiting(waiting.number)
     standing, contents = _current_cart()
     if not contents.items:
         flash("Your cart is empty: add products before checking out.", "error")
         return redirect(url_for("checkout.cart"), 303)
-    last = last_shipping_address(current_user) if request.method == "GET" else None
-    form = CheckoutForm(data=asdict(last) if last else None)
+    addresses = list_addresses(current_user)
+    if not addresses:
+        flash("Add your clinic's address to check out.", "info")
+        return redirect(url_for("shipping.new_address", then="checkout"), 303)
+    form = CheckoutForm()
+    chosen = _chosen_address(addresses, form.address_id.data or request.args.get("address"))
+    address = address_of(chosen)
     refusal = None
     if form.validate_on_submit():
         try:
-            order = place_order(current_user, form.address(), now=utcnow())
+            order = place_order(current_user, address, form.method.data, now=utcnow())
+        except OrderWaiting as already:
+            db.session.rollback()
+            return _waiting(already.number)
         except CheckoutError as error:
             db.session.rollback()
             refusal = error
@@ -126,18 +172,42 @@ def checkout():
         else:
             db.session.commit()
             return redirect(url_for("payments.pay", number=order.number), 303)
-    totals = cart_totals(contents)
+    return _checkout_page(form, standing, contents, addresses, chosen, refusal)
+
+
+def _checkout_page(form, standing, contents, addresses, chosen, refusal):
+    address = address_of(chosen)
+    can_check_out = _can_check_out(standing, contents)
+    options = shipping_choices(contents, address) if can_check_out else []
+    subtotal = contents.subtotals[0][1] if len(contents.subtotals) == 1 else 0
+    form.address_id.data = str(chosen.id)
+    form.method.choices = [
+        SelectChoice(option.code, _method_label(option, subtotal)) for option in options
+    ]
+    if form.method.data not in {option.code for option in options}:
+        form.method.data = options[0].code if options else None
+    selected = next((option for option in options if option.code == form.method.data), None)
     blocked = [item for item in contents.items if not item.verdict.allowed]
+    gate: Verdict | None = blocked[0].verdict if blocked else None
+    if gate is None and can_check_out:
+        licence = current_licence(current_user, today=today_at())
+        answer = checkout_verdict([], licence, address.destination)
+        gate = None if answer.allowed else answer
+    status = refusal.status if refusal is not None else 200
     return render_template(
         "checkout/checkout.html",
         form=form,
         cart=contents,
-        totals=totals,
+        addresses=addresses,
+        chosen=chosen,
+        options=options,
+        selected=selected,
+        subtotal_cents=subtotal,
         refusal=refusal,
         # The gate speaks for the buyer first: a licence that ran out stops everything.
-        gate=blocked[0].verdict if blocked else None,
-        can_check_out=_can_check_out(standing, contents, totals),
-    ), (refusal.status if refusal is not None else 200)
+        gate=gate,
+        can_check_out=can_check_out,
+    ), status
 
 
 @bp.post("/cart/add")

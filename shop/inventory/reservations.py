@@ -33,6 +33,14 @@ class Wanted:
     name: str = ""  # for the shortage message
 
 
+def shortage_message(name: str, available: int) -> str:
+    """The one wording of "not enough stock", wherever a request finds it out."""
+    if available <= 0:
+        return f"{name} is out of stock."
+    packs, verb = ("1 pack", "is") if available == 1 else (f"{available} packs", "are")
+    return f"Only {packs} of {name} {verb} in stock: lower the quantity."
+
+
 @dataclass(frozen=True)
 class Shortage:
     product_id: int
@@ -42,11 +50,7 @@ class Shortage:
 
     @property
     def message(self) -> str:
-        if not self.available:
-            return f"{self.name} is out of stock."
-        return (
-            f"Only {self.available} packs of {self.name} are in stock; you asked for {self.wanted}."
-        )
+        return shortage_message(self.name, self.available)
 
 
 class NotEnoughStock(Exception):

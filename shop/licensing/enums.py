@@ -23,4 +23,6 @@ class GateReason(LabelledEnum):
     LICENCE_EXPIRED = "licence_expired", "Your licence expired"
     LICENCE_REVOKED = "licence_revoked", "Your licence was revoked"
     PROFESSION_NOT_ALLOWED = "profession_not_allowed", "Not for your profession"
+    OUTSIDE_JURISDICTION = "outside_licence_jurisdiction", "Outside your licence's jurisdiction"
+    PO_BOX = "po_box_refused", "Not to a P.O. box"
     ALLOWED = "allowed", "You may order this product"

@@ -1,7 +1,7 @@
 """The purchase gate: may this user buy this product now? If not, why, and what next.
 
-One service that every buying path asks: adding to the cart, showing the cart, and
-later the checkout. It comes in two halves so that a page of many products costs one
+One service that every buying path asks: adding to the cart, showing the cart, the
+checkout and the payment. It comes in two halves so that a page of many products costs one
 query: ``buyer_standing(user, today)`` reads what the buyer is (one query at most),
 ``verdict(standing, product)`` answers for one product without a query.
 ``may_buy(user, product)`` is both in one call.
@@ -16,16 +16,24 @@ and not from midnight on (the shop's days are UTC days, as for stock lots). The 
 compares dates when it is asked, so a licence stops purchases at that midnight
 whether or not the job that marks licences expired has run. Without a current
 licence, the newest licence gives the reason: pending, rejected, revoked or expired.
+
+At checkout and at payment the verdict includes where the order goes
+(``checkout_verdict``): professional products ship only into the jurisdiction of the
+buyer's current licence, its country and, where licences are issued by region (US
+states, Canadian provinces, Australian states), its region; never to a P.O. box in
+the US or Canada. ``LICENCE_SHIPPING_AREA = "eu"`` widens this for licences issued in
+the EU to the whole EU.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
+from flask import current_app
 from sqlalchemy import (
     and_,
     bindparam,
@@ -39,9 +47,18 @@ from shop.accounts.models import User
 from shop.catalog.enums import Profession
 from shop.database import utcnow
 from shop.extensions import db
+from shop.licensing.countries import country_name
 from shop.licensing.enums import GateReason, LicenceStatus
 from shop.licensing.models import Licence
-from shop.licensing.services import EVER_APPROVED
+from shop.licensing.regions import (
+    EU_COUNTRIES,
+    NO_PO_BOX_COUNTRIES,
+    REGIONAL_LICENCE_COUNTRIES,
+    is_po_box,
+    region_code,
+    region_name,
+)
+from shop.licensing.services import EVER_APPROVED, current_licence
 from shop.templating import format_date
 
 
@@ -170,6 +187,18 @@ def buyer_standing(user: User | None, today: date) -> BuyerStanding:
     return standing_from_licence(user, licence, today)
 
 
+def standing_and_licence(user: User, today: date) -> tuple[BuyerStanding, Licence | None]:
+    """The buyer's standing and their current licence, which checkout and payment need
+    both of: one query when the licence is current (the usual case), two otherwise."""
+    standing = standing_without_licence(user)
+    if standing is not None:
+        return standing, None
+    licence = current_licence(user, today=today)
+    if licence is not None:
+        return standing_from_licence(user, licence, today), licence
+    return buyer_standing(user, today), None
+
+
 def _plural(profession: str) -> str:
     # Every profession's label takes a plain -s: physicians, plastic surgeons, nurses.
     return Profession(profession).label.lower() + "s"
@@ -248,6 +277,99 @@ def _not_for(profession: Profession, professions: tuple[str, ...]) -> Verdict:
         GateReason.PROFESSION_NOT_ALLOWED,
         f"Not sold to {_plural(profession)}: this product is for {buyers}.",
     )
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an order goes, as far as the gate asks: ISO country, the region as
+    addresses store it, and whether the address is a P.O. box."""
+
+    country: str
+    region: str = ""
+    po_box: bool = False
+
+    @classmethod
+    def of(cls, country: str, region: str, *street_lines: str) -> Destination:
+        """The destination of an address, judging from its street lines whether it is a
+        P.O. box."""
+        return cls(country, region, is_po_box(*street_lines))
+
+
+ADDRESSES_PAGE = "shipping.addresses"
+
+
+def _place(country: str, region: str) -> str:
+    """A place for people: "California, United States", "Ireland"."""
+    name = country_name(country)
+    return f"{region_name(country, region)}, {name}" if region else name
+
+
+def _licence_area(licence: Licence) -> tuple[str, str | None]:
+    """What the licence covers, for people, and the region code it is bound to (None:
+    the whole country; "" where its region is regional but cannot be read)."""
+    if current_app.config["LICENCE_SHIPPING_AREA"] == "eu" and licence.country in EU_COUNTRIES:
+        return "the European Union", None
+    if licence.country not in REGIONAL_LICENCE_COUNTRIES:
+        return country_name(licence.country), None
+    region = region_code(licence.country, licence.region or "") or ""
+    return (_place(licence.country, region) if region else country_name(licence.country)), region
+
+
+def _covers(licence: Licence, region: str | None, destination: Destination) -> bool:
+    if destination.country != licence.country:
+        # Only the switch widens a licence beyond its country: an EU one to the EU.
+        return (
+            current_app.config["LICENCE_SHIPPING_AREA"] == "eu"
+            and licence.country in EU_COUNTRIES
+            and destination.country in EU_COUNTRIES
+        )
+    return region is None or (bool(region) and destination.region == region)
+
+
+def destination_verdict(licence: Licence, destination: Destination) -> Verdict:
+    """May an order under this (current) licence go there? If not, why, and what next."""
+    step = NextStep("Choose another address", ADDRESSES_PAGE)
+    if destination.po_box and destination.country in NO_PO_BOX_COUNTRIES:
+        return Verdict(
+            False,
+            GateReason.PO_BOX,
+            "Professional products are not sent to a P.O. box: "
+            "choose your clinic's street address.",
+            step,
+        )
+    area, region = _licence_area(licence)
+    if _covers(licence, region, destination):
+        return ALLOWED
+    where = _place(destination.country, destination.region)
+    if region == "":
+        message = (
+            f"Your licence {licence.licence_number} does not say which region of "
+            f"{country_name(licence.country)} issued it, so we cannot ship to {where} "
+            "under it. Write to us to have it corrected."
+        )
+    else:
+        message = (
+            f"Your licence {licence.licence_number} covers orders shipped within {area}, "
+            f"and this address is in {where}. Choose a clinic address in {area}, or submit "
+            f"a licence issued for {where}."
+        )
+    return Verdict(False, GateReason.OUTSIDE_JURISDICTION, message, step)
+
+
+def checkout_verdict(
+    verdicts: Iterable[Verdict], licence: Licence | None, destination: Destination
+) -> Verdict:
+    """May this buyer buy these products, shipped there, now? ``verdicts``: the gate's
+    ``verdict`` for each product; ``licence``: the buyer's current one. The first
+    refusal, or ALLOWED."""
+    for answer in verdicts:
+        if not answer.allowed:
+            return answer
+    if licence is None:  # an allowed verdict comes only with a current licence
+        return _refusal(BuyerStanding(GateReason.NO_LICENCE))
+    # Every product is sold only to licensed professionals, so the licence's
+    # jurisdiction decides for all of them at once.
+    return destination_verdict(licence, destination)
 
 
 def today_at(now: datetime | None = None) -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,6 +62,14 @@ class Order(db.Model):
     postal_code: Mapped[str] = mapped_column(String(16))
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     phone: Mapped[str] = mapped_column(String(32))
+    # How it goes, as chosen at checkout (shipping_cents is its price then).
+    shipping_method_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    shipping_method_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    shipping_carrier: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    shipping_estimate: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    shipping_cold_chain: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     # The payment: one PaymentIntent per order, never a second.
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)

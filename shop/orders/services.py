@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
@@ -25,13 +25,14 @@ from shop.mail.services import external_url, queue_mail
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderEvent, OrderLine
-from shop.orders.signals import order_paid
+from shop.orders.signals import order_paid, payment_cancelling
 from shop.templating import format_money
 
 # Crockford's base 32 without the letters people misread (I, L, O, U).
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 PAID_AFTER_CANCELLATION = "Paid after cancellation: refund or restore."
+AMOUNT_MISMATCH = "Amount mismatch"  # how the flag of a payment of the wrong amount begins
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_REFUNDED)
 
 
@@ -119,6 +120,29 @@ def _flag(order: Order, attention: str, message: str) -> None:
     )
 
 
+def _resolve_mismatch(order: Order, facts: PaymentFacts) -> None:
+    """A payment of the right amount settles an order flagged for a wrong one: the flag
+    is resolved, and the order's timeline says by what."""
+    flag = order.attention
+    order.attention = ""
+    paid = format_money(facts.amount_cents, order.currency)
+    record(
+        order,
+        OrderEventKind.NOTE,
+        f"Resolved: {facts.source} paid the order's {paid} (was: {flag})",
+        from_status=order.status,
+    )
+    record_event(
+        actor=None,
+        action="order.resolve_flag",
+        subject_type="order",
+        subject_id=order.id,
+        from_state=order.status,
+        to_state=order.status,
+        reason=f"paid {paid} in full ({facts.source}); was: {flag}",
+    )
+
+
 @dataclass
 class PaymentFacts:
     """What Stripe says of the order's PaymentIntent (from an event or a retrieval)."""
@@ -146,11 +170,11 @@ def mark_paid(order: Order, facts: PaymentFacts, *, now: datetime | None = None)
     if facts.amount_cents != order.total_cents or facts.currency.upper() != order.currency:
         paid = format_money(facts.amount_cents, facts.currency.upper())
         due = format_money(order.total_cents, order.currency)
-        if order.attention.startswith("Amount mismatch"):
+        if order.attention.startswith(AMOUNT_MISMATCH):
             return "amount mismatch, already flagged"
         _flag(
             order,
-            f"Amount mismatch: Stripe took {paid} for an order of {due}. Not marked paid.",
+            f"{AMOUNT_MISMATCH}: Stripe took {paid} for an order of {due}. Not marked paid.",
             f"{facts.source}: payment of {paid} does not match the order's {due}",
         )
         return "amount mismatch: flagged, not paid"
@@ -163,6 +187,8 @@ def mark_paid(order: Order, facts: PaymentFacts, *, now: datetime | None = None)
         )
         return "paid after cancellation: flagged"
     previous = order.status
+    if order.attention.startswith(AMOUNT_MISMATCH):
+        _resolve_mismatch(order, facts)
     sell_reserved(order.id, note=f"order {order.number}", now=now)
     order.status = OrderStatus.PAID
     order.payment_state = PaymentState.SUCCEEDED
@@ -213,7 +239,9 @@ def cancel_order(
     expired: bool = False,
     now: datetime | None = None,
 ) -> str:
-    """Give up an unpaid order: its held stock is released."""
+    """Give up an unpaid (locked) order: its PaymentIntent is cancelled at Stripe and
+    its held stock released. Returns "cancelled", or "paid" when Stripe answered that
+    the payment had already succeeded: the order then follows the payment instead."""
     if order.status == OrderStatus.CANCELLED:
         return "already cancelled"
     if order.status != OrderStatus.PENDING_PAYMENT:
@@ -222,6 +250,10 @@ def cancel_order(
             f"Order {order.number} is {order.status.label.lower()}: only an unpaid order can be cancelled this way.",
             status=409,
         )
+    if order.payment_intent_id:
+        payment_cancelling.send(order)
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            return str(order.status)
     now = now or utcnow()
     previous = order.status
     release_reserved(order.id, actor_id=actor.id if actor else None, note=reason, now=now)
@@ -306,11 +338,12 @@ class ExpiryReport:
 
 
 def expire_reservations(
-    now: datetime | None = None, *, product_ids: list[int] | None = None
+    now: datetime | None = None, *, product_ids: list[int] | Select | None = None
 ) -> ExpiryReport:
     """Cancel unpaid orders whose reservation ran out and release their stock.
 
-    With ``product_ids``, only orders holding one of those products: checkout does
+    With ``product_ids`` (a list, or a statement that selects them), only orders
+    holding one of those products: checkout does
     this lazily for the lines it needs, and waits for such an order that another
     transaction holds (the worker expiring it, a payment arriving), since whether its
     packs come free decides the checkout. The worker skips orders held elsewhere
@@ -333,13 +366,14 @@ def expire_reservations(
         order = lock_order(order_id)
         if order.status != OrderStatus.PENDING_PAYMENT or order.reserved_until is None:
             continue
-        cancel_order(
+        outcome = cancel_order(
             order,
             reason="The reservation ran out before the payment arrived.",
             expired=True,
             now=now,
         )
-        cancelled.append(order.number)
+        if outcome == "cancelled":
+            cancelled.append(order.number)
     return ExpiryReport(cancelled)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from shop.errors import ShopError
 from shop.extensions import db
 from shop.orders.blueprint import bp
-from shop.orders.errors import OrderError
 from shop.orders.models import Order
 from shop.orders.services import (
     cancel_order,
@@ -60,12 +60,17 @@ def detail(number: str):
 def cancel(number: str):
     order = _buyers(number)
     try:
-        cancel_order(lock_order(order.id), reason="Cancelled by the buyer.", actor=current_user)
-    except OrderError as error:
+        outcome = cancel_order(
+            lock_order(order.id), reason="Cancelled by the buyer.", actor=current_user
+        )
+    except ShopError as error:  # the order moved on, or Stripe could not be reached
         db.session.rollback()
         flash(error.message, "error")
+        return redirect(url_for("orders.detail", number=order.number), 303)
+    db.session.commit()
+    if outcome == "paid":
+        flash(f"Order {order.number} was paid before it could be cancelled.", "warning")
     else:
-        db.session.commit()
         flash(f"Order {order.number} is cancelled and its stock released.", "success")
     return redirect(url_for("orders.detail", number=order.number), 303)
 

@@ -95,8 +95,9 @@ def cancel_by_administrator(
     order = lock_order(order_id)
     now = now or utcnow()
     if order.status == OrderStatus.PENDING_PAYMENT:
-        cancel_order(order, reason=reason, actor=actor, now=now)
-        mail_buyer(order, f"Order {order.number} is cancelled", "order_cancelled")
+        # Stripe may answer that the payment came first: the order is paid, not cancelled.
+        if cancel_order(order, reason=reason, actor=actor, now=now) == "cancelled":
+            mail_buyer(order, f"Order {order.number} is cancelled", "order_cancelled")
         return order
     if not can_cancel(order):
         raise refused(order, "cancelled")

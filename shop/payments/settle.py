@@ -5,9 +5,17 @@ Three ways in, one set of transitions (``shop.orders.services``):
   ``StripeEvent`` row inserted in the same transaction as the effects);
 - ``refresh_from_stripe``: the page the buyer returns to, and reconciliation,
   ask Stripe for the PaymentIntent itself; a redirect alone proves nothing;
-- ``start_payment``: the payment page creates the order's one PaymentIntent.
+- ``start_payment``: the payment page asks the gate again (where the order goes,
+  under the buyer's licence now) and creates the order's one PaymentIntent;
+- ``cancel_intent``: an unpaid order being cancelled has its intent cancelled at
+  Stripe first (``orders.signals.payment_cancelling``), so paying it later fails.
 Every transition is idempotent with the others, so an event that arrives twice,
 late, or after the return page has done the work changes nothing twice.
+
+Intents carry this shop's identifier (``config.shop_id``) in their metadata. An
+event is applied only to the order that holds its intent, or, when storing the
+intent's id was lost, to the order its metadata names if the metadata names this
+shop and the order's number too; any other event is acknowledged and ignored.
 
 Functions flush and never commit: the caller owns the transaction.
 """
@@ -16,12 +24,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from shop.catalog.models import Product
+from shop.config import shop_id
 from shop.extensions import db
+from shop.licensing.gate import (
+    Destination,
+    checkout_verdict,
+    standing_and_licence,
+    today_at,
+    verdict,
+)
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.errors import OrderError
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderLine
 from shop.orders.services import (
     PaymentFacts,
     lock_order,
@@ -31,9 +51,11 @@ from shop.orders.services import (
     record_payment_failure,
     record_refund,
 )
+from shop.orders.signals import payment_cancelling
 from shop.payments.errors import PaymentError
 from shop.payments.models import StripeEvent
 from shop.payments.stripe_client import (
+    cancel_payment_intent,
     create_payment_intent,
     retrieve_charge,
     retrieve_payment_intent,
@@ -58,8 +80,37 @@ def payment_idempotency_key(order: Order) -> str:
     return f"order-{order.id}-{order.number}-payment-intent"
 
 
+def require_gate_at_payment(order: Order) -> None:
+    """The gate, asked again as the buyer pays: every product for the buyer's standing
+    now, and the order's own address under their current licence (a licence can be
+    revoked, or renewed for another jurisdiction, after the checkout)."""
+    today = today_at()
+    standing, licence = standing_and_licence(order.user, today)
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.id.in_(select(OrderLine.product_id).where(OrderLine.order_id == order.id)))
+        .options(selectinload(Product.profession_links))
+    ).all()
+    answer = checkout_verdict(
+        [verdict(standing, product) for product in products],
+        licence,
+        Destination.of(order.country, order.region, order.address_line1, order.address_line2),
+    )
+    if not answer.allowed:
+        raise PaymentError(str(answer.reason), answer.message, status=403)
+
+
+def intent_metadata(order: Order) -> dict[str, str]:
+    return {
+        "shop": shop_id(current_app.config),
+        "order_id": str(order.id),
+        "order_number": order.number,
+    }
+
+
 def start_payment(order: Order) -> str:
-    """The client secret of the order's PaymentIntent, created on first call.
+    """The client secret of the order's PaymentIntent, created on first call, once the
+    gate has allowed the payment (``require_gate_at_payment``).
 
     The order is locked while this runs, so two tabs opening the payment page get the
     same intent; the idempotency key derived from the order makes a retry after a
@@ -72,6 +123,7 @@ def start_payment(order: Order) -> str:
             f"Order {order.number} is {order.status.label.lower()}: there is nothing to pay.",
             status=409,
         )
+    require_gate_at_payment(order)
     if order.payment_intent_id:
         intent = _plain(retrieve_payment_intent(order.payment_intent_id))
         return intent["client_secret"]
@@ -79,7 +131,7 @@ def start_payment(order: Order) -> str:
         create_payment_intent(
             amount_cents=order.total_cents,
             currency=order.currency,
-            order_id=order.id,
+            metadata=intent_metadata(order),
             idempotency_key=payment_idempotency_key(order),
         )
     )
@@ -157,12 +209,32 @@ def refresh_from_stripe(order: Order, *, source: str) -> str:
     return apply_intent(lock_order(order.id), intent, source)
 
 
+@payment_cancelling.connect
+def cancel_intent(order: Order) -> None:
+    """Cancel the (locked) order's PaymentIntent at Stripe before the order is cancelled;
+    when Stripe says the payment succeeded first, the order is paid instead. A Stripe
+    that cannot be reached raises ``PaymentError``: nothing is cancelled then."""
+    intent = cancel_payment_intent(order.payment_intent_id)
+    if intent.get("status") == "succeeded":
+        apply_intent(order, intent, "cancellation found it paid")
+
+
+def _ours(metadata: dict) -> bool:
+    return metadata.get("shop") == shop_id(current_app.config)
+
+
 def _order_for(intent_id: str, metadata: dict) -> Order | None:
+    """The order this intent pays: the one that holds it; else, when storing its id was
+    lost, the order the metadata names, if it names this shop and the same number."""
     if not intent_id:
         return None
     order = order_by_payment_intent(intent_id)
-    if order is None and str(metadata.get("order_id", "")).isdigit():
-        order = db.session.get(Order, int(metadata["order_id"]))
+    if order is not None or not _ours(metadata):
+        return order
+    order_id = str(metadata.get("order_id", ""))
+    order = db.session.get(Order, int(order_id)) if order_id.isdigit() else None
+    if order is None or order.number != metadata.get("order_number"):
+        return None
     return order
 
 
@@ -228,9 +300,13 @@ def handle_event(event: Any) -> str:
     except IntegrityError:
         return "duplicate: already processed"
     metadata = obj.get("metadata")
-    order = _order_for(intent_id, metadata if isinstance(metadata, dict) else {})
+    metadata = metadata if isinstance(metadata, dict) else {}
+    order = _order_for(intent_id, metadata)
     if order is None:
-        seen.outcome = f"ignored: no order for {intent_id or obj['id']}"
+        if metadata.get("shop") and not _ours(metadata):
+            seen.outcome = f"ignored: {intent_id or obj['id']} belongs to shop {metadata['shop']}"
+        else:
+            seen.outcome = f"ignored: no order for {intent_id or obj['id']}"
         return seen.outcome
     order = lock_order(order.id)
     seen.order_id = order.id

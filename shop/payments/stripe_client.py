@@ -91,7 +91,11 @@ def _translated_errors() -> Iterator[None]:
 
 
 def create_payment_intent(
-    *, amount_cents: int, currency: str, order_id: int | str, idempotency_key: str
+    *,
+    amount_cents: int,
+    currency: str,
+    metadata: Mapping[str, str],
+    idempotency_key: str,
 ) -> stripe.PaymentIntent:
     """A PaymentIntent for an order; the same idempotency key gives the same intent back."""
     if amount_cents <= 0:
@@ -101,11 +105,27 @@ def create_payment_intent(
             {
                 "amount": amount_cents,
                 "currency": currency.lower(),  # Stripe's codes are lower case
-                "metadata": {"order_id": str(order_id)},
+                "metadata": dict(metadata),
                 "payment_method_types": ["card"],
             },
             {"idempotency_key": idempotency_key},
         )
+
+
+def cancel_payment_intent(payment_intent_id: str) -> dict:
+    """Cancel a PaymentIntent, so that no payment can succeed on it any more. Returns the
+    intent as Stripe has it afterwards: ``canceled``, or ``succeeded`` (or ``processing``)
+    when the payment came first and it can no longer be cancelled; status ``not_found``
+    for an intent Stripe does not know, which nobody can pay either."""
+    with _translated_errors():
+        try:
+            intent = stripe_client().v1.payment_intents.cancel(payment_intent_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return {"id": payment_intent_id, "status": "not_found"}
+            # Already canceled, or succeeded: Stripe refuses; its current state answers.
+            intent = stripe_client().v1.payment_intents.retrieve(payment_intent_id)
+        return intent.to_dict()
 
 
 def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:

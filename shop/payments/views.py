@@ -80,7 +80,14 @@ def pay(number: str):
         return redirect(url_for("orders.detail", number=order.number), 303)
     if not order.is_payable:
         return render_template("payments/pay_closed.html", order=order)
-    client_secret = settle.start_payment(order)
+    try:
+        client_secret = settle.start_payment(order)
+    except PaymentError as error:
+        db.session.rollback()
+        if error.status != 403:
+            raise
+        # The gate refused the payment: where the order goes, under the licence now.
+        return render_template("payments/pay_refused.html", order=order, refusal=error), 403
     db.session.commit()
     response = make_response(
         render_template(

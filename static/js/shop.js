@@ -129,3 +129,14 @@ if (document.readyState === "loading") {
 } else {
   restoreCatalogueFocus();
 }
+
+// Checkout: the summary's shipping and total follow the shipping method chosen (each
+// method's label says its price and the order's total too, without this script).
+document.addEventListener("change", (event) => {
+  const choice = event.target;
+  if (!(choice instanceof HTMLInputElement) || !choice.dataset.shippingPrice) return;
+  const shipping = document.querySelector(".order-shipping");
+  const total = document.querySelector(".order-total");
+  if (shipping) shipping.textContent = choice.dataset.shippingPrice;
+  if (total) total.textContent = choice.dataset.orderTotal;
+});

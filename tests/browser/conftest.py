@@ -75,6 +75,7 @@ def add_paid_demo_order() -> None:
             country="IE",
             phone="+353 1 234 5678",
         ),
+        "standard",
         now=utcnow(),
     )
     order.number = DEMO_ORDER_NUMBER

@@ -66,6 +66,12 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         )
     },
     "admin.order_detail": {"number": DEMO_ORDER_NUMBER},
+    # The demo professional's Dublin clinic, and the demo's first shipping method, zone
+    # and rate (seed-demo).
+    "shipping.edit_address": {"address_id": "1"},
+    "admin.shipping_method": {"method_id": "1"},
+    "admin.shipping_zone": {"zone_id": "1"},
+    "admin.shipping_rate": {"rate_id": "1"},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
@@ -90,8 +96,9 @@ STATUS: dict[str, int] = {
 VISITORS = {"anonymous": None, "professional": DEMO_PROFESSIONAL, "administrator": DEMO_ADMIN}
 
 
-# Pages of the demo professional's order that only its buyer opens; others get 404.
-BUYERS_ONLY = {"payments.pay", "payments.payment_return"}
+# Pages of the demo professional's order, and of their address book, that only they
+# open; others get 404.
+BUYERS_ONLY = {"payments.pay", "payments.payment_return", "shipping.edit_address"}
 
 
 def expected_status(endpoint: str, visitor: str) -> int:

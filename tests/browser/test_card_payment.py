@@ -44,7 +44,10 @@ class PaymentSite:
     def new_intent(self):
         with self.app.app_context():
             return create_payment_intent(
-                amount_cents=4_990, currency="EUR", order_id=1, idempotency_key="order-1-payment"
+                amount_cents=4_990,
+                currency="EUR",
+                metadata={"order_id": "1"},
+                idempotency_key="order-1-payment",
             )
 
     def status_of(self, intent) -> str:

@@ -1,6 +1,7 @@
 """Buying in Chromium, from the product pages to the paid order, on the local Stripe
-server, whose webhooks reach the live shop: a good card, a declined card then a good
-one, and the checkout and payment pages with the keyboard alone and at 390 px."""
+server, whose webhooks reach the live shop: a first clinic address saved on the way, a
+good card, a declined card then a good one, a saved address and the cold chain chosen,
+and the checkout and payment pages with the keyboard alone and at 390 px."""
 
 from __future__ import annotations
 
@@ -78,22 +79,28 @@ def put_in_the_cart(page: Page, product: dict, packs: int = 1) -> None:
 
 def fill_the_cart(page: Page, lines: list[tuple[dict, int]] | None = None) -> None:
     """``lines`` of (product, packs) in the cart (one pack of each of ``BOUGHT`` unless
-    given), then on to the checkout page."""
+    given), then on to the checkout, which asks a new buyer for their clinic's address."""
     for product, packs in lines or [(product, 1) for product in BOUGHT]:
         put_in_the_cart(page, product, packs)
     page.goto("/cart")
     page.get_by_role("link", name="Check out").click()
-    expect(page).to_have_url(re.compile(r"/checkout$"))
+    expect(page).to_have_url(re.compile(r"/(checkout|account/addresses/new\?then=checkout)$"))
     assert_accessible(page)
 
 
 def type_the_address(page: Page) -> None:
+    """The first clinic address, saved on the way to the checkout, which it comes back to."""
+    expect(page).to_have_url(re.compile(r"/account/addresses/new\?then=checkout$"))
     page.get_by_label("Clinic name").fill("Clinique Lumière")
-    page.get_by_label("Address line 1").fill("12 Rue de la Paix")
-    page.get_by_label("City").fill("Paris")
-    page.get_by_label("Postal code").fill("75002")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_label("Phone").fill("+33 1 23 45 67 89")
+    page.get_by_label("Address line 1").fill("12 Fitzwilliam Square")
+    page.get_by_label("City").fill("Dublin 2")
+    page.get_by_label("Postal code").fill("D02 X285")
+    page.get_by_label("Region").fill("Co. Dublin")
+    page.get_by_label("Country").select_option("IE")
+    page.get_by_label("Phone").fill("+353 1 234 5678")
+    page.get_by_role("button", name="Save the address").click()
+    expect(page).to_have_url(re.compile(r"/checkout\?address=\d+$"))
+    assert_accessible(page)
 
 
 def type_the_card(page: Page, number: str) -> None:
@@ -178,16 +185,25 @@ def test_checkout_and_payment_with_the_keyboard_alone(
     # The address, typed field after field; the country chosen by typing its name.
     tab_to(page, "#clinic_name")
     assert_focus_ring(page)
-    for text in ["Clinique Lumière", "12 Rue de la Paix", "", "Paris", "75002", ""]:
+    for text in ["Clinique Lumière", "12 Fitzwilliam Square", "", "Dublin 2", "D02 X285"]:
         page.keyboard.type(text)
         page.keyboard.press("Tab")
+    page.keyboard.type("Co. Dublin")
+    page.keyboard.press("Tab")
     expect(page.locator("#country")).to_be_focused()
-    page.keyboard.type("France")
-    expect(page.locator("#country")).to_have_value("FR")
+    page.keyboard.type("Ireland")
+    expect(page.locator("#country")).to_have_value("IE")
     page.keyboard.press("Tab")
-    page.keyboard.type("+33 1 23 45 67 89")
+    page.keyboard.type("+353 1 234 5678")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Place order and pay")).to_be_focused()
+    expect(page.locator("#make_default")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save the address")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/checkout\?address=\d+$"))
+    assert_accessible(page)
+    # The first method is chosen already; Tab reaches the button that places the order.
+    tab_to(page, "#submit")
     assert_focus_ring(page)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/orders/MP-[\w-]+/pay$"))
@@ -223,3 +239,68 @@ def test_checkout_and_payment_fit_a_390px_phone(
     pay_button(phone_page).tap()
     expect_paid(phone_page, number)
     fits(phone_page)
+
+
+def test_a_saved_address_and_the_cold_chain_are_chosen_and_the_order_shows_the_method(
+    live_shop, page, buyer, stripe_posts_to_the_shop
+):
+    """Two saved clinics; a product that must travel cooled; the second clinic picked,
+    cold chain chosen, paid, and the order says how it goes."""
+    cold = next(
+        product
+        for product in demo_data.PRODUCTS
+        if product["active"]
+        and "physician" in product["professions"]
+        and product.get("cold_chain") == "yes"
+        and product["slug"] != browser_conftest.DEMO_ORDER_PRODUCT
+    )
+    email = buyer(page)
+    with live_shop.app.app_context():
+        from shop.accounts.services import find_user_by_email
+        from shop.shipping.addresses import ShippingAddress, save_address
+
+        user = find_user_by_email(email)
+        save_address(
+            user,
+            ShippingAddress(
+                "Northside Clinic", "4 Main Street", "Dublin 9", "D09 Y8K2", "IE", "+353 1 555 0101"
+            ),
+        )
+        cork = save_address(
+            user,
+            ShippingAddress(
+                "Cork Skin Clinic",
+                "8 Grand Parade",
+                "Cork",
+                "T12 X9F4",
+                "IE",
+                "+353 21 555 0102",
+                region="Co. Cork",
+            ),
+        )
+        db.session.commit()
+        cork_id = cork.id
+    fill_the_cart(page, [(cold, 1)])
+    page.get_by_label(re.compile("Cork Skin Clinic")).check()
+    page.get_by_role("button", name="Ship to this address").click()
+    expect(page).to_have_url(re.compile(rf"/checkout\?address={cork_id}$"))
+    methods = page.locator("input[name=method]")
+    expect(methods).to_have_count(1)  # a product that travels cooled: cold chain only
+    page.get_by_label(re.compile("^Cold chain: Biocair")).check()
+    expect(page.locator(".order-shipping")).to_have_text("€29.00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Place order and pay").click()
+    number = order_number(page)
+    type_the_card(page, GOOD_CARD)
+    pay_button(page).click()
+    expect_paid(page, number)
+    expect(page.locator(".shipping-method")).to_contain_text(
+        "Cold chain with Biocair: 1 to 2 working days at 2 to 8 °C. €29.00."
+    )
+    expect(page.locator(".shipping-address")).to_contain_text("Cork Skin Clinic")
+    order = order_of(live_shop, number)
+    assert (order.shipping_method_code, order.city, order.shipping_cents) == (
+        "cold-chain",
+        "Cork",
+        2900,
+    )

@@ -14,16 +14,17 @@ from shop.inventory.services import availability_for, today
 from shop.orders.models import Order
 from shop.orders.services import lock_order
 from shop.payments.settle import apply_intent
+from tests.factories import STANDARD, make_shipping
 
 ADDRESS = {
     "clinic_name": "Clinique Lumière",
-    "address_line1": "12 Rue de la Paix",
+    "address_line1": "12 Fitzwilliam Square",
     "address_line2": "2nd floor",
-    "city": "Paris",
-    "region": "Île-de-France",
-    "postal_code": "75002",
-    "country": "FR",
-    "phone": "+33 1 23 45 67 89",
+    "city": "Dublin 2",
+    "region": "Co. Dublin",
+    "postal_code": "D02 X285",
+    "country": "IE",
+    "phone": "+353 1 234 5678",
 }
 
 
@@ -41,7 +42,8 @@ def fill_cart(user, *items: tuple[Product, int]) -> None:
 
 
 def place(user, address: dict | None = None) -> Order:
-    order = place_order(user, ShippingAddress(**(address or ADDRESS)), now=utcnow())
+    make_shipping()
+    order = place_order(user, ShippingAddress(**(address or ADDRESS)), STANDARD, now=utcnow())
     db.session.commit()
     return order
 

@@ -25,12 +25,12 @@ from shop.orders.services import (
     record_refund,
 )
 from shop.payments.stripe_client import EXTENSION_KEY, create_payment_intent
-from tests.factories import make_admin, make_product, make_professional
+from tests.factories import STANDARD, make_admin, make_product, make_professional, make_shipping
 from tests.functional.conftest import field_errors, mail_to
 from tests.stripe_server import card_fields, post_as_stripe_js
 
 ADDRESS = ShippingAddress(
-    "Clinique Lumière", "12 rue de la Paix", "Paris", "75002", "FR", "+33 1 42 00 00 00"
+    "Clinique Lumière", "12 Fitzwilliam Square", "Dublin 2", "D02 X285", "IE", "+353 1 642 0000"
 )
 
 
@@ -46,7 +46,8 @@ def shop(app):
 def order_of(shop, packs: int = 2, *, paid: bool = False, intent_id: str | None = None) -> Order:
     now = utcnow()
     add_to_cart(shop["pro"], shop["product"].id, packs, today=now.date())
-    order = place_order(shop["pro"], ADDRESS, now=now)
+    make_shipping()
+    order = place_order(shop["pro"], ADDRESS, STANDARD, now=now)
     if intent_id:
         order.payment_intent_id = intent_id
     if paid:
@@ -359,12 +360,14 @@ def paying(app, local_stripe):
     app.extensions.pop(EXTENSION_KEY, None)
 
 
-def paid_on_stripe(shop, server, packs: int = 2) -> Order:
+def paid_on_stripe(shop, server, packs: int = 2, *, settled: bool = True) -> Order:
+    """An order whose PaymentIntent was paid on the local Stripe server, and (``settled``)
+    marked paid as its event would."""
     order = order_of(shop, packs=packs)
     intent = create_payment_intent(
         amount_cents=order.total_cents,
         currency="EUR",
-        order_id=order.id,
+        metadata={"order_id": str(order.id)},
         idempotency_key=f"t-{order.id}",
     )
     fields = {
@@ -377,6 +380,9 @@ def paid_on_stripe(shop, server, packs: int = 2) -> Order:
     )
     assert (status, body["status"]) == (200, "succeeded")
     order.payment_intent_id = intent.id
+    if not settled:
+        db.session.commit()
+        return order
     assert (
         mark_paid(
             order, PaymentFacts(intent.id, "succeeded", order.total_cents, "eur", source="test")
@@ -476,3 +482,21 @@ def test_the_dashboard_counts_low_stock_and_expiring_lots(as_admin, shop):
     assert "data-expiring-count>1<" in html
     assert "data-low-stock-count>1<" in html  # 3 + 5 packs, below the threshold of 10
     assert 'href="/admin/stock/low"' in html and 'href="/admin/stock/expiring"' in html
+
+
+@pytest.mark.localstripe
+def test_cancelling_an_unpaid_order_stripe_was_paid_for_meanwhile_keeps_the_payment(
+    app, login, as_admin, csrf_token, shop, paying
+):
+    order = paid_on_stripe(shop, paying, settled=False)  # its event has not arrived yet
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    html = act(as_admin, csrf_token, order, "cancel", "cancel", reason="Asked by phone").get_data(
+        as_text=True
+    )
+    assert (
+        f"Order {order.number} was paid at Stripe before it could be cancelled, and is paid "
+        "now: cancel it again to refund it." in flashes(html)
+    )
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PAID
+    assert not any("cancelled" in mail.subject for mail in mail_to("ines@clinic.example"))

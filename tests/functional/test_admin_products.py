@@ -18,12 +18,14 @@ from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.services import today
 from tests.factories import (
+    STANDARD,
     make_admin,
     make_brand,
     make_indication,
     make_ingredient,
     make_product,
     make_professional,
+    make_shipping,
 )
 
 
@@ -291,9 +293,11 @@ def test_a_product_that_was_ordered_is_deactivated_never_deleted(
     product = make_product("Ordered", brand=terms["brand"], stock=5)
     buyer = make_professional()
     add_to_cart(buyer, product.id, 1, today=today())
+    make_shipping()
     place_order(
         buyer,
         ShippingAddress("Clinic", "1 Main St", "Dublin", "D01", "IE", "+353 1 000 0000"),
+        STANDARD,
         now=utcnow(),
     )
     url = f"/admin/products/{product.id}"

@@ -161,7 +161,9 @@ def test_a_quantity_that_is_not_a_whole_number_from_1_to_99_is_refused(
 def test_more_than_is_in_stock_is_refused_on_add(client, login, csrf_token, shop):
     login(shop["pro"])
     response = add(client, csrf_token, shop["biotin"], 4, follow=True)
-    assert "Only 3 packs of Biotin Cart are in stock." in flashes(response.get_data(as_text=True))
+    assert "Only 3 packs of Biotin Cart are in stock: lower the quantity." in flashes(
+        response.get_data(as_text=True)
+    )
     assert lines(shop["pro"]) == {}
 
 
@@ -276,8 +278,8 @@ def test_lines_the_user_may_no_longer_buy_are_flagged_with_their_reason(
         str(shop["biotin"].id): "not_enough_stock",
         str(shop["doctors"].id): "profession_not_allowed",
     }
-    assert "Only 1 in stock: lower the quantity." in html
-    assert "No longer sold: remove it from your cart." in html
+    assert "Only 1 pack of Biotin Cart is in stock: lower the quantity." in html
+    assert "Hydra Cart is no longer sold: remove it." in html
     assert "3 lines cannot be ordered" in html
 
     # Out of stock altogether, and a licence that lapses: every line says so.
@@ -301,7 +303,7 @@ def test_a_line_over_the_stock_is_flagged_until_the_stock_comes_back(
 
     db.session.query(StockLot).filter_by(product_id=shop["biotin"].id).one().quantity_on_hand = 0
     db.session.commit()
-    assert "Out of stock at the moment." in client.get("/cart").get_data(as_text=True)
+    assert "Biotin Cart is out of stock." in client.get("/cart").get_data(as_text=True)
     receive_stock(
         shop["biotin"], lot_number="B2", expires_on=today() + timedelta(days=200), quantity=5
     )

@@ -16,7 +16,7 @@ from shop.extensions import db
 from shop.inventory.models import StockLot
 from shop.orders.enums import OrderEventKind, OrderStatus
 from shop.orders.models import Order
-from tests.factories import make_product
+from tests.factories import STANDARD, make_product
 from tests.ordering import ADDRESS, assert_every_lot_balanced, buyers_with_in_cart
 
 
@@ -25,7 +25,9 @@ def two_buyers_for_the_last_two_packs(placed_minutes_ago: int):
     second has them in the cart (put there while they were free)."""
     product = make_product(name="Lipolytic Cocktail", stock=2)
     first, second = (db.session.get(User, id_) for id_ in buyers_with_in_cart(2, product.id, 2))
-    held = place_order(first, ADDRESS, now=utcnow() - timedelta(minutes=placed_minutes_ago))
+    held = place_order(
+        first, ADDRESS, STANDARD, now=utcnow() - timedelta(minutes=placed_minutes_ago)
+    )
     db.session.commit()
     return held, second
 
@@ -33,7 +35,7 @@ def two_buyers_for_the_last_two_packs(placed_minutes_ago: int):
 def test_checkout_takes_the_packs_an_unpaid_order_held_past_its_time(app):
     held, buyer = two_buyers_for_the_last_two_packs(placed_minutes_ago=45)
 
-    order = place_order(buyer, ADDRESS, now=utcnow())
+    order = place_order(buyer, ADDRESS, STANDARD, now=utcnow())
     db.session.commit()
 
     assert held.status == OrderStatus.CANCELLED
@@ -48,10 +50,10 @@ def test_checkout_leaves_an_unpaid_order_alone_while_its_time_runs(app):
     held, buyer = two_buyers_for_the_last_two_packs(placed_minutes_ago=10)
 
     with pytest.raises(CheckoutError) as refused:
-        place_order(buyer, ADDRESS, now=utcnow())
+        place_order(buyer, ADDRESS, STANDARD, now=utcnow())
     db.session.rollback()
 
     assert refused.value.code == CheckoutError.NOT_ENOUGH_STOCK
-    assert refused.value.message == "Lipolytic Cocktail: Out of stock at the moment."
+    assert refused.value.message == "Lipolytic Cocktail is out of stock."
     assert db.session.get(Order, held.id).status == OrderStatus.PENDING_PAYMENT
     assert_every_lot_balanced()

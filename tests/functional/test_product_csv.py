@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from shop.audit.models import AuditEvent
 from shop.catalog.csv_io import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     ImportMode,
     ProductImportRefused,
     RowAction,
@@ -129,7 +130,7 @@ def test_exporting_and_importing_the_same_file_changes_nothing(catalogue):
 def test_the_export_has_every_column_and_guards_formulas(catalogue):
     rows = {row["sku"]: row for row in exported_rows()}
     hydra, formula = rows["DQ-HYDRA-5"], rows["DQ-FORMULA-1"]
-    assert list(hydra) == list(COLUMNS)
+    assert list(hydra) == list(COLUMNS + OPTIONAL_COLUMNS)
     assert hydra["price"] == "149.50" and hydra["currency"] == "EUR"
     assert hydra["volume_ml"] == "2.5" and hydra["active"] == "yes"
     assert hydra["ingredients"] == "ha:20 mg/ml|zinc:0.5 %|biotin"
@@ -442,3 +443,40 @@ def test_the_export_link_downloads_the_catalogue_as_csv(catalogue, client, admin
     assert response.get_data() == export_products().encode("utf-8")
     listing = client.get("/admin/products").get_data(as_text=True)
     assert 'href="/admin/products.csv"' in listing and 'href="/admin/products/import"' in listing
+
+
+def test_weight_and_cold_chain_travel_with_the_csv_and_an_older_file_keeps_them(catalogue):
+    hydra = find_product_by_sku("DQ-HYDRA-5")
+    hydra.weight_g, hydra.requires_cold_chain = 180, True
+    db.session.commit()
+    [row] = [r for r in exported_rows() if r["sku"] == "DQ-HYDRA-5"]
+    assert (row["weight_g"], row["cold_chain"]) == ("180", "yes")
+
+    # A file written before the columns existed changes the price and leaves them be.
+    older = csv_bytes([{**row, "price": "155.00"}], columns=COLUMNS)
+    import_products(None, older)
+    db.session.commit()
+    assert (hydra.price_cents, hydra.weight_g, hydra.requires_cold_chain) == (15500, 180, True)
+
+    newer = csv_bytes(
+        [{**row, "price": "155.00", "weight_g": "95", "cold_chain": "no"}],
+        columns=COLUMNS + OPTIONAL_COLUMNS,
+    )
+    plan = import_products(None, newer)
+    db.session.commit()
+    assert plan.rows[0].changed == ["weight_g", "cold_chain"]
+    assert (hydra.weight_g, hydra.requires_cold_chain) == (95, False)
+
+
+def test_a_weight_that_is_not_whole_grams_is_reported_on_its_line(catalogue):
+    [row] = [r for r in exported_rows() if r["sku"] == "DQ-HYDRA-5"]
+    plan = plan_import(
+        csv_bytes(
+            [{**row, "weight_g": "1.5 kg", "cold_chain": "maybe"}],
+            columns=COLUMNS + OPTIONAL_COLUMNS,
+        )
+    )
+    assert [(p.line, p.column, p.message) for p in plan.problems] == [
+        (2, "weight_g", "'1.5 kg' is not a whole number of grams."),
+        (2, "cold_chain", "'maybe' is not yes or no."),
+    ]

@@ -4,7 +4,7 @@ The facet index answers the filters and counts in memory; a page then reads the
 catalogue token (is the index current?) and its products' stock, and the summaries
 of products no page has shown since the token moved (their brands, compositions,
 indications and professions). A logged-in visitor costs their user, their standing
-at the gate and the header's cart count more.
+at the gate, the header's cart count and waiting order more.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ SUMMARY_STATEMENTS = 4
 # When the token has moved, the index is built again: the products with their brands,
 # the brands, ingredients and indications, and the two link tables.
 INDEX_BUILD_STATEMENTS = 6
-# The session's user, their standing (the licence that decides it), the cart count.
-VISITOR_STATEMENTS = 3
+# The session's user, their standing (the licence that decides it), the header's cart
+# count and whether an order waits for payment.
+VISITOR_STATEMENTS = 4
 # Two filter groups, several values each, selecting well over 100 products.
 FILTERS = "&".join(
     ["area=face", "area=body", "area=scalp"]
@@ -90,7 +91,7 @@ def test_product_page_statements_are_fixed(client, count_queries, big_catalogue)
 @pytest.mark.parametrize(
     "path", [f"/products?{FILTERS}", "/products/generated-000007", "/ingredients/biotin"]
 )
-def test_a_logged_in_visitor_costs_three_statements_more(
+def test_a_logged_in_visitor_costs_four_statements_more(
     client, login, count_queries, big_catalogue, path
 ):
     assert client.get(path).status_code == 200  # builds the index

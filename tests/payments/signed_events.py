@@ -9,7 +9,9 @@ import json
 import time
 
 import stripe
+from flask import current_app
 
+from shop.config import shop_id
 from shop.orders.models import Order
 
 _ids = itertools.count(1)
@@ -30,7 +32,12 @@ def intent_object(
         "amount": order.total_cents if amount is None else amount,
         "currency": (currency or order.currency).lower(),
         "status": status,
-        "metadata": {"order_id": str(order.id)},
+        # As the shop writes it (shop.payments.settle.intent_metadata).
+        "metadata": {
+            "shop": shop_id(current_app.config),
+            "order_id": str(order.id),
+            "order_number": order.number,
+        },
         "last_payment_error": {"code": "card_declined", "message": error} if error else None,
     }
 

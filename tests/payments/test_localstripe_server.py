@@ -29,7 +29,10 @@ PK = "pk_test_local"
 def intent(stripe_app, local_stripe):
     with stripe_app.app_context():
         return create_payment_intent(
-            amount_cents=4_990, currency="EUR", order_id=1, idempotency_key="order-1-payment"
+            amount_cents=4_990,
+            currency="EUR",
+            metadata={"order_id": "1"},
+            idempotency_key="order-1-payment",
         )
 
 

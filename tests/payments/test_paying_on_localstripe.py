@@ -23,13 +23,15 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from devtools.localstripe import register_webhook, unregister_webhook
+from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.models import Order
+from shop.orders.services import cancel_order, expire_reservations, lock_order
 from shop.payments.models import StripeEvent
 from shop.payments.settle import refresh_from_stripe, start_payment
-from shop.payments.stripe_client import refund_payment_intent
+from shop.payments.stripe_client import refund_payment_intent, retrieve_payment_intent
 from tests import dbs
 from tests.conftest import make_app
 from tests.ordering import (
@@ -299,3 +301,61 @@ def test_the_return_page_first_and_the_webhook_after_settle_once(
     [paid] = events_of(order, OrderEventKind.PAID)
     assert paid.message == "return page"
     assert event_of(paying.intent_id, "payment_intent.succeeded").outcome == "already paid"
+
+
+# Cancelling and expiring an unpaid order cancel its PaymentIntent ----------------------
+
+
+def intent_status(intent_id: str) -> str:
+    return retrieve_payment_intent(intent_id)["status"]
+
+
+def assert_cancelled_and_released(order: Order) -> None:
+    assert order.status == OrderStatus.CANCELLED
+    assert order.paid_at is None and order.attention == ""
+    released = movements_of(order, MovementKind.RELEASE)
+    assert sum(movement.reserved for movement in released) == -order.packs
+    assert movements_of(order, MovementKind.SALE) == []
+    assert_ledger_balanced(order)
+
+
+def test_the_buyers_cancellation_cancels_the_intent_and_a_late_payment_fails(shop, webhook):
+    paying = checkout(packs=(2,))
+    order = db.session.get(Order, paying.order_id)
+    assert cancel_order(lock_order(order.id), reason="Cancelled by the buyer.") == "cancelled"
+    db.session.commit()
+    assert intent_status(paying.intent_id) == "canceled"
+
+    status, answer = pay(shop, paying, GOOD_CARD)  # the page was still open in another tab
+    assert status == 400
+    assert "canceled" in answer["error"]["message"]
+    time.sleep(1.5)  # a webhook, had there been a payment, arrives in about 1.3 s
+    order = wait_for_order(paying.order_id, lambda o: True, "read")
+    assert_cancelled_and_released(order)
+
+
+def test_the_reservation_job_cancels_the_intent_of_an_order_whose_time_ran_out(shop, webhook):
+    paying = checkout(packs=(1,), now=utcnow() - timedelta(minutes=45))
+    report = expire_reservations(utcnow())
+    db.session.commit()
+    order = db.session.get(Order, paying.order_id)
+    assert report.cancelled == [order.number]
+    assert intent_status(paying.intent_id) == "canceled"
+    status, _ = pay(shop, paying, GOOD_CARD)
+    assert status == 400
+    assert_cancelled_and_released(wait_for_order(paying.order_id, lambda o: True, "read"))
+
+
+def test_cancelling_an_order_stripe_was_paid_for_meanwhile_follows_the_payment(shop):
+    paying = checkout(packs=(1,))  # no webhook: the payment's event is lost for now
+    status, intent = pay(shop, paying, GOOD_CARD)
+    assert (status, intent["status"]) == (200, "succeeded")
+    order = db.session.get(Order, paying.order_id)
+    outcome = cancel_order(lock_order(order.id), reason="Cancelled by the buyer.")
+    db.session.commit()
+    assert outcome == "paid"
+    order = wait_for_order(paying.order_id, lambda o: True, "read")
+    assert order.status == OrderStatus.PAID and order.attention == ""
+    [paid] = events_of(order, OrderEventKind.PAID)
+    assert paid.message == "cancellation found it paid"
+    assert_ledger_balanced(order)

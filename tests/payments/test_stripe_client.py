@@ -18,6 +18,7 @@ import stripe
 
 from shop.payments.errors import PaymentError
 from shop.payments.stripe_client import (
+    cancel_payment_intent,
     construct_event,
     create_payment_intent,
     refund_payment_intent,
@@ -41,7 +42,7 @@ def new_intent(order_id: int = 42, amount_cents: int = 12_345) -> stripe.Payment
     return create_payment_intent(
         amount_cents=amount_cents,
         currency="EUR",
-        order_id=order_id,
+        metadata={"order_id": str(order_id)},
         idempotency_key=f"order-{order_id}-payment",
     )
 
@@ -141,6 +142,21 @@ def test_an_unpaid_intent_cannot_be_refunded(paying):
     with pytest.raises(PaymentError) as refused:
         refund_payment_intent(intent.id, idempotency_key="refund-unpaid")
     assert refused.value.code == PaymentError.INVALID_REQUEST
+
+
+def test_cancelling_an_intent_leaves_it_unpayable_and_says_how_it_stands(paying):
+    waiting = new_intent(order_id=7)
+    assert cancel_payment_intent(waiting.id)["status"] == "canceled"
+    assert cancel_payment_intent(waiting.id)["status"] == "canceled"  # again: as it stands
+    with pytest.raises(stripe.InvalidRequestError):
+        confirm(waiting.id, "pm_card_visa")
+    paid = new_intent(order_id=8)
+    confirm(paid.id, "pm_card_visa")
+    assert cancel_payment_intent(paid.id)["status"] == "succeeded"  # the payment came first
+    assert cancel_payment_intent("pi_doesnotexist") == {
+        "id": "pi_doesnotexist",
+        "status": "not_found",
+    }
 
 
 def test_an_unknown_intent_is_a_payment_error(paying):

@@ -82,7 +82,16 @@ def test_a_second_event_for_a_paid_order_changes_nothing(order, deliver):
     assert stripe_events() == 2
 
 
-def test_succeeded_after_cancellation_is_flagged_and_never_paid(order, deliver):
+@pytest.fixture
+def stripe_cancels(monkeypatch):
+    """Stripe cancels any intent asked (none of these tests' intents is on a server)."""
+    monkeypatch.setattr(
+        "shop.payments.settle.cancel_payment_intent", lambda intent_id: {"status": "canceled"}
+    )
+
+
+def test_succeeded_after_cancellation_is_flagged_and_never_paid(order, deliver, stripe_cancels):
+    # Stripe cancelled the intent, yet a payment on it is reported: still never lost.
     cancel_order(order, reason="The reservation ran out.", expired=True)
     answer = deliver(event("payment_intent.succeeded", intent_object(order)))
     assert answer.get_json()["outcome"] == "paid after cancellation: flagged"
@@ -101,7 +110,9 @@ def test_succeeded_after_cancellation_is_flagged_and_never_paid(order, deliver):
     assert len(events_of(order, OrderEventKind.FLAGGED)) == 1
 
 
-def test_a_full_refund_of_a_payment_after_cancellation_clears_the_flag(order, deliver):
+def test_a_full_refund_of_a_payment_after_cancellation_clears_the_flag(
+    order, deliver, stripe_cancels
+):
     cancel_order(order, reason="Cancelled by the buyer.")
     deliver(event("payment_intent.succeeded", intent_object(order)))
     answer = deliver(event("charge.refunded", charge_object(order, order.total_cents)))
@@ -288,3 +299,57 @@ def test_a_database_fault_answers_503_in_json_so_stripe_retries(order, deliver, 
     assert answer.mimetype == "application/json"
     assert answer.get_json()["error"]["code"] == "unavailable"
     assert answer.headers["Retry-After"]
+
+
+# Only this shop's intents ---------------------------------------------------------
+
+
+@pytest.fixture
+def unstarted(app):
+    """An order whose PaymentIntent id was never stored (the page died after Stripe answered)."""
+    return place_test_order(packs=(1,))
+
+
+def test_an_event_whose_intent_belongs_to_another_shop_changes_nothing(unstarted, deliver):
+    foreign = intent_object(unstarted, intent_id="pi_staging_1")
+    foreign["metadata"]["shop"] = "staging.mesopro.example"  # same order id and number
+    answer = deliver(event("payment_intent.succeeded", foreign))
+    assert answer.status_code == 200  # acknowledged, so Stripe stops sending it
+    assert answer.get_json()["outcome"] == (
+        "ignored: pi_staging_1 belongs to shop staging.mesopro.example"
+    )
+    assert unstarted.status == OrderStatus.PENDING_PAYMENT
+    assert unstarted.payment_intent_id is None
+    assert movements_of(unstarted, MovementKind.SALE) == []
+
+
+def test_an_event_without_this_shops_name_is_never_adopted(unstarted, deliver):
+    anonymous = intent_object(unstarted, intent_id="pi_unknown_1")
+    anonymous["metadata"] = {"order_id": str(unstarted.id)}  # as intents were made before
+    answer = deliver(event("payment_intent.succeeded", anonymous))
+    assert answer.get_json()["outcome"] == "ignored: no order for pi_unknown_1"
+    assert (unstarted.status, unstarted.payment_intent_id) == (OrderStatus.PENDING_PAYMENT, None)
+
+
+def test_this_shops_intent_whose_storing_was_lost_is_adopted(unstarted, deliver):
+    ours = intent_object(unstarted, intent_id="pi_lost_1")
+    answer = deliver(event("payment_intent.succeeded", ours))
+    assert answer.get_json()["outcome"] == "paid"
+    assert (unstarted.status, unstarted.payment_intent_id) == (OrderStatus.PAID, "pi_lost_1")
+
+
+# A later genuine payment resolves the amount flag --------------------------------
+
+
+def test_a_later_payment_of_the_right_amount_resolves_the_amount_flag(order, deliver):
+    deliver(event("payment_intent.succeeded", intent_object(order, amount=1)))
+    assert order.attention.startswith("Amount mismatch")
+    answer = deliver(event("payment_intent.succeeded", intent_object(order)))
+    assert answer.get_json()["outcome"] == "paid"
+    assert (order.status, order.attention) == (OrderStatus.PAID, "")
+    [note] = events_of(order, OrderEventKind.NOTE)
+    assert note.message.startswith("Resolved: webhook evt_")
+    assert (
+        "paid the order's" in note.message and "(was: Amount mismatch: Stripe took" in note.message
+    )
+    assert_ledger_balanced(order)

@@ -45,6 +45,17 @@ def test_the_checkout_bench_pays_every_order_and_oversells_nothing(bench_server,
     assert rows["webhook events (2 at once)"] == "4"
     assert rows["contention: 1 x 6 buyers for the last 2 packs"] == "2 placed, 4 refused"
     assert rows["oversold units (must be 0)"] == "0"
+    # The ceiling of the same run beside them, as many one-row POSTs as checkouts.
+    assert rows["ceiling: bare Flask POST writing one row (2 at once)"] == "4"
+    goals = [line for line in table.splitlines() if ", goal " in line]
+    assert [line.split(":")[0].split(" (")[0] for line in goals] == [
+        "checkouts",
+        "checkouts against the ceiling",
+        "webhook events",
+        "oversold units",
+    ]
+    assert goals[-1] == "oversold units: 0, goal 0: met"
+    assert "statements per checkout: " in table
 
 
 def test_oversold_units_counts_packs_sold_beyond_what_was_received(pg_app):

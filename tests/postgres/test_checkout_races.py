@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from shop.accounts.models import User
 from shop.checkout.errors import CheckoutError
 from shop.checkout.models import CartLine
-from shop.checkout.placing import place_order
+from shop.checkout.placing import OrderWaiting, place_order
 from shop.checkout.services import add_to_cart
 from shop.database import utcnow
 from shop.extensions import db
@@ -37,7 +37,7 @@ from shop.orders.services import (
 )
 from shop.payments.models import StripeEvent
 from shop.payments.settle import handle_event
-from tests.factories import make_admin, make_product
+from tests.factories import STANDARD, make_admin, make_product
 from tests.ordering import (
     ADDRESS,
     assert_every_lot_balanced,
@@ -55,7 +55,7 @@ HOLD_SECONDS = 0.5  # the first one keeps its locks this long, so the other must
 
 def checkout(user_id: int, *, now=None) -> int:
     """What the checkout page does: place the order and commit."""
-    order = place_order(db.session.get(User, user_id), ADDRESS, now=now or utcnow())
+    order = place_order(db.session.get(User, user_id), ADDRESS, STANDARD, now=now or utcnow())
     db.session.commit()
     return order.id
 
@@ -234,7 +234,7 @@ def test_a_checkout_and_the_expiry_worker_at_one_expired_order_cancel_it_once(pg
     def buyer():
         if first == "expiry":
             locked.wait(timeout=30)
-        order = place_order(db.session.get(User, buyer_id), ADDRESS, now=utcnow())
+        order = place_order(db.session.get(User, buyer_id), ADDRESS, STANDARD, now=utcnow())
         if first == "checkout":
             locked.set()
             time.sleep(HOLD_SECONDS)
@@ -258,7 +258,14 @@ def test_a_checkout_and_the_expiry_worker_at_one_expired_order_cancel_it_once(pg
 
 
 @pytest.mark.parametrize("first", ["cancellation", "payment"])
-def test_a_payment_and_a_cancellation_at_once_never_both_and_the_payment_is_kept(pg_app, first):
+def test_a_payment_and_a_cancellation_at_once_never_both_and_the_payment_is_kept(
+    pg_app, first, monkeypatch
+):
+    # Stripe cancels the intent (none is on a server here); a payment is reported all
+    # the same, as one racing the cancellation at Stripe could be.
+    monkeypatch.setattr(
+        "shop.payments.settle.cancel_payment_intent", lambda intent_id: {"status": "canceled"}
+    )
     with pg_app.app_context():
         product = make_product(name="Organic Silicon", stock=3)
         admin = make_admin(name="Shift Admin").id
@@ -317,4 +324,32 @@ def test_a_payment_and_a_cancellation_at_once_never_both_and_the_payment_is_kept
             assert order.status == OrderStatus.PAID and order.attention == ""
             assert (len(sales), len(releases)) == (1, 0)
             assert (lot.quantity_on_hand, lot.quantity_reserved) == (1, 0)
+        assert_every_lot_balanced()
+
+
+def test_two_checkouts_of_one_cart_at_once_place_one_order(pg_app):
+    """A double click, or two tabs: the buyer's row is locked, so the second checkout
+    finds the first's order waiting and places nothing."""
+    with pg_app.app_context():
+        product_id = make_product(name="Twin Tabs", stock=10).id
+        (buyer_id,) = buyers_with_in_cart(1, product_id, 2)
+        db.session.commit()
+
+    def place():
+        order = place_order(db.session.get(User, buyer_id), ADDRESS, STANDARD, now=utcnow())
+        time.sleep(HOLD_SECONDS)  # the other checkout arrives meanwhile
+        db.session.commit()
+        return order.number
+
+    first, second = run_together(pg_app, place, place)
+
+    placed = [outcome for outcome in (first, second) if isinstance(outcome, str)]
+    refused = [outcome for outcome in (first, second) if isinstance(outcome, OrderWaiting)]
+    assert len(placed) == 1 and len(refused) == 1, (first, second)
+    assert refused[0].number == placed[0]
+    with pg_app.app_context():
+        orders = db.session.scalars(select(Order).where(Order.user_id == buyer_id)).all()
+        assert [order.number for order in orders] == placed
+        lot = db.session.scalars(select(StockLot).where(StockLot.product_id == product_id)).one()
+        assert lot.quantity_reserved == 2
         assert_every_lot_balanced()

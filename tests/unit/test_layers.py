@@ -15,7 +15,7 @@ from shop.config import ROOT
 SHOP = ROOT / "shop"
 
 # What each domain may import besides the shared modules at the top of shop/.
-# catalog ← inventory ← licensing ← checkout → orders ← payments, over accounts,
+# catalog ← inventory ← licensing ← shipping ← checkout → orders ← payments, over accounts,
 # audit and mail; the web layers (admin, api, storefront) and the CLI sit on top.
 MAY_IMPORT: dict[str, set[str]] = {
     "mail": set(),
@@ -25,7 +25,17 @@ MAY_IMPORT: dict[str, set[str]] = {
     "inventory": {"catalog", "accounts", "audit"},
     "licensing": {"catalog", "inventory", "accounts", "audit", "mail"},
     "orders": {"catalog", "inventory", "licensing", "accounts", "audit", "mail"},
-    "checkout": {"catalog", "inventory", "licensing", "orders", "accounts", "audit", "mail"},
+    "shipping": {"catalog", "licensing", "accounts", "audit"},
+    "checkout": {
+        "catalog",
+        "inventory",
+        "licensing",
+        "shipping",
+        "orders",
+        "accounts",
+        "audit",
+        "mail",
+    },
     "payments": {"catalog", "inventory", "licensing", "orders", "accounts", "audit", "mail"},
 }
 DOMAINS = set(MAY_IMPORT)
