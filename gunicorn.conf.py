@@ -28,7 +28,9 @@ from shop.logs import ACCESS_LOG_FORMAT, IN_FLIGHT, logging_config  # noqa: E402
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # behind the TLS proxy
 # Sync workers wait on the database: two per core keeps the cores busy meanwhile.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-worker_class = "sync"
+# gunicorn's sync worker, which on a graceful stop also serves the connections waiting
+# on the socket instead of leaving them to be reset (shop.gunicorn_worker).
+worker_class = "shop.gunicorn_worker.DrainingSyncWorker"
 # A request may take this long before its worker is killed and restarted. The
 # database's timeouts end a stuck request well before, as a 503 (shop.database_faults).
 timeout = 30
@@ -40,8 +42,8 @@ control_socket_disable = True
 
 # On SIGTERM the instance first drains: it keeps serving, /readyz answers 503 so the
 # balancer takes it out, and after DRAIN_SECONDS it stops taking connections and
-# finishes the requests in flight (graceful_timeout). A second SIGTERM skips the rest
-# of the drain; SIGINT and SIGQUIT stop at once.
+# finishes the requests in flight and those waiting on its socket (graceful_timeout).
+# A second SIGTERM skips the rest of the drain; SIGINT and SIGQUIT stop at once.
 drain_seconds = float(os.environ.get("DRAIN_SECONDS", "10"))
 
 # Request size limits. The request line has none here (0): the app answers any URL
