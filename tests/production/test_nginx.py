@@ -134,7 +134,7 @@ def log_in(site) -> str:
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": start.split(";", 1)[0],
             # Browsers send it; over https Flask-WTF checks it against the host nginx passed.
-            "Referer": f"https://{SERVER_NAME}/login",
+            "Referer": f"https://{SERVER_NAME}:{site[0].https_port}/login",
         },
         body=urlencode(
             {"csrf_token": token, "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
