@@ -49,10 +49,11 @@ def test_worker_once_delivers_the_outbox(runner, mail_folder, caplog):
     result = runner.invoke(args=["shop", "worker", "--once"])
     assert result.exit_code == 0, result.output
     lines = worker_lines(caplog)
+    started = next(line for line in lines if " started (" in line)
     assert re.fullmatch(
         r"worker: \S+:\d+ started \(deliver-mail every 5s, expire-licences every 3600s, "
         r"expire-reservations every 60s, reconcile-payments every 300s\)",
-        lines[1],
+        started,
     ), lines
     assert "deliver-mail: sent 1, will retry 0, failed 0" in lines
     assert re.fullmatch(r"worker: \S+:\d+ stopped", lines[-1])
