@@ -10,9 +10,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging. The loggers that exist already (the
+# app's, when migrations run inside it, as the tests do) keep working.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -70,17 +70,27 @@ def render_item(type_, obj, autogen_context):
 @contextmanager
 def _no_statement_timeout(connection):
     """Requests get a statement timeout on PostgreSQL (shop.database); a migration may
-    rightly run longer (an index on a big table). Restored afterwards for the pool."""
+    rightly run longer (an index on a big table), so it has none, and the client-side
+    bound leaves it alone too (shop.database_faults). What it must not do is wait long
+    for a lock: an ALTER TABLE queued behind a long transaction would queue every
+    request for that table behind itself. So it gives up after MIGRATION_LOCK_TIMEOUT
+    milliseconds, changing nothing; run it again. Restored afterwards for the pool."""
     if connection.dialect.name != "postgresql":
         yield
         return
+    from shop.database_faults import WATCHDOG
+
+    lock_timeout = int(current_app.config["MIGRATION_LOCK_TIMEOUT"])
     connection.exec_driver_sql("SET statement_timeout = 0")
+    connection.exec_driver_sql(f"SET lock_timeout = {lock_timeout}")
     connection.commit()
     try:
-        yield
+        with WATCHDOG.unbounded(connection.connection.dbapi_connection):
+            yield
     finally:
         connection.rollback()
         connection.exec_driver_sql("RESET statement_timeout")
+        connection.exec_driver_sql("RESET lock_timeout")
         connection.commit()
 
 

@@ -42,6 +42,9 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    from shop.error_tracking import init_error_tracking
+
+    init_error_tracking(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -49,15 +52,21 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     from shop.guard import register_request_guard
     from shop.http_caching import register_cache_control
     from shop.logs import register_request_id
+    from shop.metrics import register_request_metrics
+    from shop.rate_limits import register_fallback_warning
     from shop.security import register_security_headers
+    from shop.static_files import register_static_versions
     from shop.templating import register_template_helpers
 
     register_request_guard(app)
     register_error_handlers(app)
     register_request_id(app)
+    register_request_metrics(app)
+    register_fallback_warning(app)
     register_security_headers(app)
     register_cache_control(app)
     register_template_helpers(app)
+    register_static_versions(app)
 
     from shop.cli import shop_cli
 
@@ -67,6 +76,7 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
 
 def _init_extensions(app: Flask) -> None:
     from shop import database
+    from shop.rate_limits import configure_storage
 
     url, options = database.engine_options(app.config, app.instance_path)
     app.config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
@@ -74,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    configure_storage(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)

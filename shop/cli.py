@@ -6,6 +6,7 @@ non-zero with a one-line reason otherwise.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 
@@ -164,27 +165,89 @@ def create_admin_command(email: str, name: str) -> None:
 
 
 @shop_cli.command("worker")
-@click.option("--once", is_flag=True, help="Run every job once, then exit.")
+@click.option(
+    "--once", is_flag=True, help="Run every job once now, whatever the schedule, then exit."
+)
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Deliver mail and run the periodic jobs until SIGTERM or Ctrl-C."""
+    from shop.logs import configure_process_logging
     from shop.worker import PERIODIC_JOBS, Worker
 
-    worker = Worker(PERIODIC_JOBS, echo=click.echo)
+    config = current_app.config
+    configure_process_logging(
+        current_app, os.environ.get("LOG_LEVEL", "INFO"), config["LOG_FORMAT"]
+    )
+    log = logging.getLogger("shop.worker")
+    if db.engine.dialect.name == "sqlite":
+        log.info("worker: on SQLite, run one worker only (docs/operations.md)")
+    worker = Worker(PERIODIC_JOBS, heartbeat_seconds=config["WORKER_HEARTBEAT_SECONDS"])
     if not once:
 
         def stop(signum, _frame) -> None:
             # The first signal lets the job under way finish; a second one is not caught.
             signal.signal(signum, signal.SIG_DFL)
-            click.echo("worker: stopping after the job under way")
+            log.info("worker: stopping after the job under way")
             worker.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     jobs = ", ".join(f"{job.name} every {job.interval_seconds:g}s" for job in PERIODIC_JOBS)
-    click.echo(f"worker: started ({jobs})")
+    log.info("worker: %s started (%s)", worker.name, jobs)
     worker.run(once=once)
-    click.echo("worker: stopped")
+    log.info("worker: %s stopped", worker.name)
+
+
+@shop_cli.command("worker-status")
+@with_appcontext
+def worker_status_command() -> None:
+    """Show the running workers' heartbeats and each periodic job's last runs.
+
+    Exits 1 when no worker has reported in lately, so a monitor can call it."""
+    from shop.database import utcnow
+    from shop.durations import describe_duration
+    from shop.operations.jobs import list_schedules
+    from shop.operations.workers import SILENT_AFTER_BEATS, list_workers
+    from shop.worker import PERIODIC_JOBS
+
+    heartbeat = current_app.config["WORKER_HEARTBEAT_SECONDS"]
+    now = utcnow()
+
+    def ago(moment) -> str:
+        if moment is None:
+            return "never"
+        return f"{describe_duration((now - moment).total_seconds())} ago"
+
+    workers = list_workers(now, heartbeat)
+    schedules = {schedule.name: schedule for schedule in list_schedules()}
+    db.session.rollback()
+    click.echo("workers:")
+    for state in workers:
+        row = state.worker
+        doing = (
+            f"running {row.current_job} since {ago(row.job_started_at)}"
+            if row.current_job
+            else "idle"
+        )
+        health = "alive" if state.alive else "SILENT"
+        click.echo(f"  {row.name}  {health}, last heartbeat {ago(row.beat_at)}, {doing}")
+    if not workers:
+        click.echo("  none")
+    click.echo("jobs:")
+    for job in PERIODIC_JOBS:
+        schedule = schedules.get(job.name)
+        if schedule is None:
+            click.echo(f"  {job.name}  never run")
+            continue
+        line = f"  {job.name}  every {job.interval_seconds:g}s, last success {ago(schedule.last_succeeded_at)}"
+        if schedule.last_error:  # cleared by the next success
+            error = schedule.last_error.splitlines()[0]
+            line += f", last pass FAILED {ago(schedule.last_failed_at)}: {error}"
+        click.echo(line)
+    if not any(state.alive for state in workers):
+        raise click.ClickException(
+            f"no worker has reported in within {heartbeat * SILENT_AFTER_BEATS:g} seconds"
+        )
 
 
 def _job_command(job) -> click.Command:

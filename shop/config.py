@@ -87,12 +87,12 @@ def _env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ)
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_float(name: str) -> float:
+def _env_float(name: str, what: str = "a number of seconds") -> float:
     value = os.environ[name]
     try:
         return float(value)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+        raise ConfigError(f"{name} must be {what}, got {value!r}") from exc
 
 
 def _env_int(name: str, default: int) -> int:
@@ -123,6 +123,14 @@ class BaseConfig:
     # locally, and with a round trip only for one idle longer than DATABASE_POOL_PING_IDLE.
     DATABASE_POOL_PRE_PING = True
     DATABASE_POOL_PING_IDLE = 10.0  # seconds
+    # A server that goes silent cannot enforce its own statement timeout: the client
+    # drops a connection whose statement has waited this long past it (shop.database_faults).
+    DATABASE_CLIENT_GRACE = 3.0  # seconds
+    # After a connection attempt fails, new attempts in this process fail at once (503)
+    # for this long instead of each waiting the connect timeout again.
+    DATABASE_CONNECT_BACKOFF = 2.0  # seconds
+    # PostgreSQL: how long a migration may wait for a table lock before it gives up.
+    MIGRATION_LOCK_TIMEOUT = 5000  # milliseconds
 
     SHOP_NAME = "MesoPro"
     # The public address links in mail point to. Never taken from a request's Host
@@ -141,6 +149,10 @@ class BaseConfig:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # When the shared storage (Redis) fails or hangs, count in this process's memory
+    # until it answers again (Flask-Limiter's fallback; shop.rate_limits warns meanwhile).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    REDIS_TIMEOUT = 0.5  # seconds to connect to or hear from Redis before giving up
     API_RATE_LIMIT = "600 per minute"
     # Per client address, on the POSTs that guess passwords or send mail.
     LOGIN_RATE_LIMIT = "10 per minute"
@@ -188,6 +200,18 @@ class BaseConfig:
     # leaves it to be tried again afterwards. Longer than any send can take.
     MAIL_CLAIM_SECONDS = 300
     MAIL_BATCH_SIZE = 50
+
+    # Operations. The worker writes a heartbeat this often (flask shop worker-status).
+    WORKER_HEARTBEAT_SECONDS = 10
+    # GET /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>";
+    # without a token set it does not exist (404).
+    METRICS_TOKEN: str | None = None
+    # Error tracking with Sentry, off unless SENTRY_DSN is set (shop.error_tracking).
+    SENTRY_DSN: str | None = None
+    SENTRY_ENVIRONMENT: str | None = None  # default: SHOP_ENV
+    SENTRY_RELEASE: str | None = None
+    SENTRY_TRACES_SAMPLE_RATE = 0.0
+    LOG_FORMAT = "text"  # or "json": one object per line (shop.logs)
     # The largest licence scan accepted. Request bodies are cut off with a 413 a
     # little above it (create_app), so a bigger file never reaches memory whole.
     LICENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -270,8 +294,32 @@ class BaseConfig:
             )
         if config.get("RESERVATION_MINUTES", 0) < 1:
             raise ConfigError("RESERVATION_MINUTES must be at least 1")
-        if not config.get("DATABASE_POOL_PING_IDLE", 0) >= 0:  # NaN too
-            raise ConfigError("DATABASE_POOL_PING_IDLE must be 0 or more seconds")
+        for name in (
+            "DATABASE_POOL_PING_IDLE",
+            "DATABASE_CLIENT_GRACE",
+            "DATABASE_CONNECT_BACKOFF",
+        ):
+            if not config.get(name, 0) >= 0:  # NaN too
+                raise ConfigError(f"{name} must be 0 or more seconds")
+        if not config.get("REDIS_TIMEOUT", 0) > 0:
+            raise ConfigError("REDIS_TIMEOUT must be more than 0 seconds")
+        for name in _MAIL_POSITIVE_KEYS:
+            if config.get(name, 0) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        if config.get("MAIL_RETRY_MAX_SECONDS", 0) < config.get("MAIL_RETRY_BASE_SECONDS", 0):
+            raise ConfigError(
+                "MAIL_RETRY_MAX_SECONDS must not be less than MAIL_RETRY_BASE_SECONDS"
+            )
+        if config.get("WORKER_HEARTBEAT_SECONDS", 0) < 1:
+            raise ConfigError("WORKER_HEARTBEAT_SECONDS must be at least 1")
+        token = config.get("METRICS_TOKEN")
+        if token is not None and len(token) < 16:
+            raise ConfigError("METRICS_TOKEN is too short: use at least 16 random characters")
+        if not 0 <= config.get("SENTRY_TRACES_SAMPLE_RATE", 0) <= 1:
+            raise ConfigError("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1")
+        log_format = config.get("LOG_FORMAT", "text")
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT must be {' or '.join(LOG_FORMATS)}, got {log_format!r}")
 
 
 _RATE_LIMIT_KEYS = (
@@ -289,8 +337,17 @@ _MAIL_TEXT_KEYS = (
     "MAIL_DEFAULT_SENDER",
     "MAIL_FILE_DIR",
 )
-_MAIL_INT_KEYS = ("MAIL_PORT", "MAIL_MAX_ATTEMPTS")
+# Delivery's timings: claim time, first retry, largest back-off, attempts, batch.
+_MAIL_POSITIVE_KEYS = (
+    "MAIL_CLAIM_SECONDS",
+    "MAIL_RETRY_BASE_SECONDS",
+    "MAIL_RETRY_MAX_SECONDS",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_BATCH_SIZE",
+)
+_MAIL_INT_KEYS = ("MAIL_PORT", *_MAIL_POSITIVE_KEYS)
 MAIL_BACKENDS = ("smtp", "file")
+LOG_FORMATS = ("text", "json")  # LOG_FORMAT, read by gunicorn.conf.py and the worker
 
 
 def _text(name: str) -> str:
@@ -315,6 +372,14 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _flag),
     "SHOP_BASE_URL": ("SHOP_BASE_URL", lambda n: _text(n).rstrip("/")),
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", _env_float),
+    "DATABASE_CLIENT_GRACE": ("DATABASE_CLIENT_GRACE", _env_float),
+    "DATABASE_CONNECT_BACKOFF": ("DATABASE_CONNECT_BACKOFF", _env_float),
+    "REDIS_TIMEOUT": ("REDIS_TIMEOUT", _env_float),
+    "SENTRY_TRACES_SAMPLE_RATE": (
+        "SENTRY_TRACES_SAMPLE_RATE",
+        lambda n: _env_float(n, "a number between 0 and 1"),
+    ),
+    "LOG_FORMAT": ("LOG_FORMAT", lambda n: _text(n).strip().lower()),
     "PRICES_VISIBLE_TO": ("PRICES_VISIBLE_TO", lambda n: _text(n).strip().lower()),
     "LICENCE_SHIPPING_AREA": ("LICENCE_SHIPPING_AREA", lambda n: _text(n).strip().lower()),
     "SHOP_ID": ("SHOP_ID", lambda n: _text(n).strip()),
@@ -327,6 +392,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
             "LICENCE_MAX_BYTES",
             "PROXY_COUNT",
             "PUBLIC_MAX_AGE",
+            "WORKER_HEARTBEAT_SECONDS",
+            "MIGRATION_LOCK_TIMEOUT",
             *CHECKOUT_INT_KEYS,
             *_MAIL_INT_KEYS,
         )
@@ -337,6 +404,10 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
         for name in (
             "RATELIMIT_STORAGE_URI",
             "API_RATE_LIMIT",
+            "METRICS_TOKEN",
+            "SENTRY_DSN",
+            "SENTRY_ENVIRONMENT",
+            "SENTRY_RELEASE",
             *_RATE_LIMIT_KEYS,
             *_MAIL_TEXT_KEYS,
             *STRIPE_ENV_KEYS,

@@ -15,6 +15,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
+from shop import database_faults, metrics
 from shop.extensions import db
 
 
@@ -96,9 +97,9 @@ def _configure_sqlite(engine: Engine) -> None:
 def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any]]:
     """The database URL and engine options the configuration asks for.
 
-    PostgreSQL gets its connect and statement timeouts (pooled connections are
-    checked before use by configure_engines). A SQLite file is opened, never created,
-    outside development.
+    PostgreSQL gets its connect and statement timeouts and TCP keepalives (pooled
+    connections are checked before use, and calls bounded, by configure_engines). A
+    SQLite file is opened, never created, outside development.
     """
     url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -108,6 +109,8 @@ def engine_options(config: dict, instance_path: str) -> tuple[str, dict[str, Any
         connect_args.setdefault(
             "options", f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
         )
+        for name, value in database_faults.tcp_options(config).items():
+            connect_args.setdefault(name, value)
         options["connect_args"] = connect_args
     elif url.get_backend_name() == "sqlite":
         url = _sqlite_file_url(url, instance_path, config.get("SHOP_ENV") == "development")
@@ -135,13 +138,22 @@ def _sqlite_file_url(url: URL, instance_path: str, development: bool) -> URL:
 def configure_engines(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
+            metrics.watch_pool(engine)
             if engine.dialect.name == "sqlite":
                 _configure_sqlite(engine)
-            elif app.config["DATABASE_POOL_PRE_PING"]:
-                check_connections_on_checkout(engine, app.config["DATABASE_POOL_PING_IDLE"])
+                continue
+            database_faults.guard_engine(engine, app.config)
+            if app.config["DATABASE_POOL_PRE_PING"]:
+                check_connections_on_checkout(
+                    engine,
+                    app.config["DATABASE_POOL_PING_IDLE"],
+                    database_faults.client_timeout(app.config),
+                )
 
 
-def check_connections_on_checkout(engine: Engine, ping_after_idle: float) -> None:
+def check_connections_on_checkout(
+    engine: Engine, ping_after_idle: float, bound: float | None = None
+) -> None:
     """Replace a pooled connection the server closed before a request uses it.
 
     What SQLAlchemy's ``pool_pre_ping`` promises, without its round trip on every
@@ -153,7 +165,8 @@ def check_connections_on_checkout(engine: Engine, ping_after_idle: float) -> Non
     locally, without a round trip. Only then, or when the connection has been idle
     longer than ``ping_after_idle`` seconds (a firewall may drop an idle one without
     a word), is it pinged. A failed ping replaces every connection pooled before it,
-    as pool_pre_ping does.
+    as pool_pre_ping does; a ping the server leaves unanswered past ``bound`` seconds
+    fails too (shop.database_faults).
     """
 
     @event.listens_for(engine, "checkin")
@@ -170,7 +183,7 @@ def check_connections_on_checkout(engine: Engine, ping_after_idle: float) -> Non
         if time.monotonic() - idle_since < ping_after_idle and not _readable(dbapi_connection):
             return
         try:
-            engine.dialect.do_ping(dbapi_connection)
+            database_faults.ping_within_bound(engine, dbapi_connection, bound)
         except engine.dialect.loaded_dbapi.Error as error:
             raise exc.InvalidatePoolError(f"the ping failed: {error}") from error
 

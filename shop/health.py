@@ -1,67 +1,85 @@
-"""``GET /healthz``: 200 when the database answers and its schema is at the migration head.
+"""What balancers and monitoring ask: ``/livez``, ``/readyz`` (and ``/healthz``), ``/metrics``.
 
-A database that answers with an older schema (a deploy that skipped
-``flask db upgrade``), with none at all, or not at all, is reported as 503, so a
-load balancer keeps this process out until it can serve pages.
+- ``GET /livez``: 200 while the process can answer at all; it reads nothing.
+- ``GET /readyz``: 200 when this instance should get traffic: the database answers
+  at a schema this code serves (its migration head, or a later revision that declared
+  it compatible: shop.operations.schema) and the instance is not draining. Redis, when
+  configured, is checked too; when it fails the answer stays 200 with ``"redis":
+  "degraded"`` (rate limits then count in memory), since every instance would be
+  taken out alike. 503 otherwise, so the balancer stops sending requests here.
+- ``GET /healthz``: the readiness check under its old name, for existing balancers.
+- ``GET /metrics``: Prometheus metrics (shop.metrics), only for a request carrying
+  ``Authorization: Bearer <METRICS_TOKEN>``; without a token configured it does not exist.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
-from functools import cache
 
-from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, jsonify
-from sqlalchemy import inspect, text
+from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from shop import draining, metrics, rate_limits
 from shop.extensions import db
+from shop.operations.schema import judge_schema
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
 
 
-@cache
-def migration_heads(directory: str) -> frozenset[str]:
-    """The head revisions of the migration scripts: read once per process, they ship with the code."""
-    return frozenset(ScriptDirectory(directory).get_heads())
-
-
-def current_revisions() -> frozenset[str]:
-    """The revisions the database's alembic_version table names; none without the table.
-
-    Read here rather than through alembic's MigrationContext, which logs two lines
-    at INFO each time: once per health check would drown the log.
-    """
-    connection = db.session.connection()
-    if not inspect(connection).has_table("alembic_version"):
-        return frozenset()
-    return frozenset(connection.scalars(text("SELECT version_num FROM alembic_version")))
-
-
-def _answer(status: int, database: str):
-    response = jsonify({"status": "ok" if status == 200 else "unavailable", "database": database})
+def _answer(status: int, body: dict):
+    response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@bp.get("/livez")
+def livez():
+    return _answer(200, {"status": "ok"})
+
+
+@bp.get("/readyz")
 @bp.get("/healthz")
-def healthz():
+def readyz():
+    body: dict[str, str] = {"status": "ok", "database": _database_state()}
+    redis = rate_limits.shared_storage_state()
+    if redis is not None:
+        body["redis"] = redis
+    if draining.is_draining():
+        body["status"] = "draining"
+    elif body["database"] != "ok":
+        body["status"] = "unavailable"
+    return _answer(200 if body["status"] == "ok" else 503, body)
+
+
+def _database_state() -> str:
     try:
-        current = current_revisions()
+        verdict = judge_schema(db.session.connection(), current_app.extensions["migrate"].directory)
     except SQLAlchemyError as exc:
-        log.warning("health check: database unavailable: %s", exc.__class__.__name__)
-        return _answer(503, "unreachable")
+        log.warning("readiness: database unavailable: %s", exc.__class__.__name__)
+        return "unreachable"
     finally:
         db.session.rollback()  # it only read; end the transaction it opened
-    expected = migration_heads(current_app.extensions["migrate"].directory)
-    if current != expected:
-        log.warning(
-            "health check: schema at %s, code expects %s; run flask db upgrade",
-            sorted(current) or "nothing",
-            sorted(expected),
+    if not verdict.ready:
+        log.warning("readiness: %s", verdict.reason)
+    return verdict.reason
+
+
+@bp.get("/metrics")
+def prometheus_metrics():
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        abort(404)
+    offered = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+        response = _answer(
+            401, {"error": {"code": "unauthorized", "message": "Bearer token required."}}
         )
-        return _answer(503, "schema is not at the migration head")
-    return _answer(200, "ok")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    response = metrics.exposition()
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -4,16 +4,28 @@ Every response carries ``X-Request-ID``: the one the client or proxy sent when i
 is short and plain, otherwise a new one. Log records made while a request is
 served carry the same id (``%(request_id)s``), so one line in the access log
 leads to every line the app wrote for that request.
+
+Lines are plain text by default. With ``LOG_FORMAT=json`` each is one JSON object:
+``timestamp``, ``level``, ``logger``, ``message``, and where known ``request_id``,
+``user_id`` (a logged-in visitor's), ``method``, ``path``, the worker's ``job``, and
+``exception``; the access log's lines add ``status``, ``duration_ms`` and the client's
+``remote_addr``. JSON escapes every control character, so no line can be forged.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import logging.config
 import re
+import threading
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
+from flask.logging import default_handler
+from sqlalchemy import inspect
 
 from shop.guard import printable
 
@@ -38,18 +50,56 @@ def request_id() -> str:
     return environ["shop.request_id"]
 
 
+USER_ID_ENVIRON = "shop.user_id"  # gunicorn's access log reads it as %({shop.user_id}e)s
+
+# The requests this process is serving, by thread: gunicorn's worker_abort hook names
+# them when it kills a worker that overran its timeout (gunicorn.conf.py).
+IN_FLIGHT: dict[int, tuple[str, str, str]] = {}
+
+
+def logged_in_user_id() -> str | None:
+    """The id of the user this request has loaded and authenticated, if any.
+
+    Never loads one: a log line must not query the database (it may be what failed).
+    """
+    user = g.get("_login_user")  # Flask-Login keeps the loaded user here
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    state = inspect(user, raiseerr=False)
+    identity = state.identity if state is not None else None  # read without a load
+    return str(identity[0]) if identity else None
+
+
 def register_request_id(app: Flask) -> None:
+    @app.before_request
+    def _in_flight() -> None:
+        IN_FLIGHT[threading.get_ident()] = (request_id(), request.method, request.path)
+
     @app.after_request
     def _send_request_id(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = request_id()
+        user_id = logged_in_user_id()
+        if user_id is not None:
+            request.environ[USER_ID_ENVIRON] = user_id
         return response
+
+    @app.teardown_request
+    def _done(_error: BaseException | None) -> None:
+        IN_FLIGHT.pop(threading.get_ident(), None)
 
 
 class RequestIdFilter(logging.Filter):
-    """Gives every record a ``request_id``: the request's, or "-" outside a request."""
+    """Gives every record a ``request_id`` (the request's, or "-" outside one) and, inside a
+    request, its ``method``, ``path`` and logged-in ``user_id``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id() if has_request_context() else "-"
+        if has_request_context():
+            record.request_id = request_id()
+            record.method = request.method
+            record.path = request.path
+            record.user_id = logged_in_user_id()
+        elif not hasattr(record, "request_id"):  # one given as `extra` stays
+            record.request_id = "-"
         return True
 
 
@@ -71,18 +121,80 @@ class SafeFormatter(logging.Formatter):
         return "\n".join(printable(line) for line in stack_info.split("\n"))
 
 
-def logging_config(level: str = "INFO") -> dict[str, Any]:
+# What a JSON line may carry beyond the four every line has, in this order.
+_CONTEXT_FIELDS = ("request_id", "user_id", "method", "path", "job")
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line for the app's and gunicorn's messages and the worker's."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "timestamp": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in _CONTEXT_FIELDS:
+            value = getattr(record, field, None)
+            if value not in (None, "", "-"):
+                entry[field] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry)
+
+
+class JsonAccessFormatter(logging.Formatter):
+    """gunicorn's access log as JSON, from the values gunicorn gives each line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        atoms = record.args if isinstance(record.args, dict) else {}
+
+        def atom(name: str) -> Any:
+            value = atoms.get(name, "-")
+            return None if value in ("-", "", None) else value
+
+        status = atom("s")
+        duration = atom("D")  # microseconds
+        entry = {
+            "timestamp": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": atom("{x-request-id}o"),
+            "user_id": atom(f"{{{USER_ID_ENVIRON}}}e"),
+            "method": atom("m"),
+            "path": atom("U"),
+            "query": atom("q"),
+            "status": int(status) if status is not None else None,
+            "duration_ms": round(duration / 1000, 3) if duration is not None else None,
+            "remote_addr": atom("h"),
+            "bytes": atom("B"),
+            "user_agent": atom("a"),
+        }
+        return json.dumps({key: value for key, value in entry.items() if value is not None})
+
+
+def logging_config(level: str = "INFO", log_format: str = "text") -> dict[str, Any]:
     """``logging.config.dictConfig`` for gunicorn and the app: app and gunicorn messages
-    on stderr, the access log on stdout, all through SafeFormatter."""
-    formatter = {"()": f"{__name__}.SafeFormatter", "format": LOG_FORMAT}
+    on stderr, the access log on stdout; plain text through SafeFormatter, or JSON."""
+    if log_format == "json":
+        formatter: dict[str, Any] = {"()": f"{__name__}.JsonFormatter"}
+        access: dict[str, Any] = {"()": f"{__name__}.JsonAccessFormatter"}
+    else:
+        formatter = {"()": f"{__name__}.SafeFormatter", "format": LOG_FORMAT}
+        access = {"()": f"{__name__}.SafeFormatter", "format": "%(message)s"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": f"{__name__}.RequestIdFilter"}},
-        "formatters": {
-            "shop": formatter,
-            "access": {"()": f"{__name__}.SafeFormatter", "format": "%(message)s"},
-        },
+        "formatters": {"shop": formatter, "access": access},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
@@ -102,3 +214,12 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
         },
     }
+
+
+def configure_process_logging(app: Flask, level: str = "INFO", log_format: str = "text") -> None:
+    """Log lines with time, level and context on stderr, for a process gunicorn does not
+    configure (the worker). Left alone where the host configured logging already (tests)."""
+    if logging.getLogger().handlers:
+        return
+    logging.config.dictConfig(logging_config(level, log_format))
+    app.logger.removeHandler(default_handler)  # Flask's own, which would print lines twice

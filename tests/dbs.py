@@ -44,8 +44,11 @@ def postgres_available() -> tuple[bool, str]:
 
 
 @contextmanager
-def postgres_database(prefix: str = "shop_test", admin: str | None = None):
-    """Create an empty PostgreSQL database, yield its URL, drop it afterwards.
+def postgres_database(
+    prefix: str = "shop_test", admin: str | None = None, *, template: str | None = None
+):
+    """Create an empty PostgreSQL database (or a copy of ``template``'s), yield its URL,
+    drop it afterwards.
 
     ``admin`` is an account allowed to create databases (default: TEST_PG_URL).
     The benchmark uses this too.
@@ -54,9 +57,10 @@ def postgres_database(prefix: str = "shop_test", admin: str | None = None):
 
     admin_url = make_url(normalise_database_url(admin) if admin else pg_admin_url())
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:

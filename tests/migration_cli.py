@@ -10,8 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {
+def flask(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``flask --app wsgi ARGS`` in production on that database; ``env`` adds settings."""
+    environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "FLASK_", "STRIPE_"))},
         "SHOP_ENV": "production",
         "SECRET_KEY": "m" * 40,
@@ -21,11 +24,12 @@ def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
         "STRIPE_SECRET_KEY": "sk_test_" + "m" * 24,
         "STRIPE_PUBLISHABLE_KEY": "pk_test_" + "m" * 24,
         "STRIPE_WEBHOOK_SECRET": "whsec_" + "m" * 32,
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=300,

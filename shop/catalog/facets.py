@@ -23,6 +23,7 @@ At 100,000 products a bitset is 12.5 KB, and the index a few megabytes
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,7 @@ from shop.catalog.models import (
 from shop.catalog.query import FILTER_GROUPS
 from shop.catalog.token import current_token
 from shop.extensions import db
+from shop.metrics import observe_facet_index_build
 
 SUMMARIES_KEPT = 5000  # product summaries per process, under 1 KB each
 
@@ -92,6 +94,15 @@ class FacetIndex:
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    @property
+    def size_bytes(self) -> int:
+        """About what the index keeps (its bitsets, arrays and positions; not the summaries)."""
+        bitsets = sum(
+            sys.getsizeof(bits) for values in self.bits.values() for bits in values.values()
+        )
+        arrays = self.ids.nbytes + sum(order.nbytes for order in self.orders.values())
+        return bitsets + arrays + sys.getsizeof(self.positions)
 
     def product_counts(self, group: str) -> dict[str, int]:
         """The number of active products that have each value of the group."""
@@ -273,6 +284,7 @@ def current_index() -> FacetIndex:
         if index is None or index.token != token:
             index = build_index(token)
             current_app.extensions["facet_index"] = index
+            observe_facet_index_build(index.built_in, index.size, index.size_bytes)
     return index
 
 

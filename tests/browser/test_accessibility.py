@@ -90,6 +90,7 @@ STATES: list[tuple[str, str, int]] = [
 STATUS: dict[str, int] = {
     "accounts.confirm_email": 400,
     "accounts.reset_password": 400,
+    "health.prometheus_metrics": 404,  # no METRICS_TOKEN, no metrics: the 404 page
 }
 
 # Who walks the pages: None is an anonymous visitor; the others log in first.

@@ -15,6 +15,7 @@ from shop.errors import RETRY_AFTER_SECONDS
 from shop.extensions import db
 from tests.conftest import make_app
 from tests.dbs import create_sqlite_file
+from tests.production.servers import TcpProxy, wait_until
 
 # Nothing listens on port 1: every connection is refused at once.
 REFUSED = "postgresql+psycopg://nobody@127.0.0.1:1/none"
@@ -81,7 +82,15 @@ def test_a_database_that_accepts_and_never_answers_fails_fast_as_503():
 def test_postgresql_connections_carry_the_configured_timeouts():
     app = make_app(REFUSED, DATABASE_CONNECT_TIMEOUT=7, DATABASE_STATEMENT_TIMEOUT=1234)
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["connect_args"] == {"connect_timeout": 7, "options": "-c statement_timeout=1234"}
+    assert options["connect_args"] == {
+        "connect_timeout": 7,
+        "options": "-c statement_timeout=1234",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 4234,  # the statement timeout and DATABASE_CLIENT_GRACE
+    }
     # Pooled connections are checked by shop.database.check_connections_on_checkout,
     # not by pool_pre_ping's round trip on every checkout.
     assert "pool_pre_ping" not in options
@@ -121,17 +130,17 @@ def test_healthz_answers_503_on_an_empty_database(tmp_path):
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "unavailable",
-        "database": "schema is not at the migration head",
+        "database": "no schema: run flask db upgrade",
     }
 
 
 def test_healthz_answers_503_when_the_schema_is_behind_the_code(client, session):
     assert client.get("/healthz").status_code == 200
-    session.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
+    session.execute(text("UPDATE alembic_version SET version_num = '0006_stock_threshold'"))
     session.commit()
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["database"] == "schema is not at the migration head"
+    assert response.get_json()["database"] == "schema is behind the code: run flask db upgrade"
 
 
 @pytest.mark.parametrize("url", ["/products/hydra-glow", "/api/v1/products/hydra-glow", "/"])
@@ -179,3 +188,25 @@ def test_on_sqlite_a_request_that_writes_waits_for_another_writer_instead_of_fai
         bodies = db.session.execute(text("SELECT body FROM notes ORDER BY id")).scalars().all()
         assert bodies == ["ours", "other"]
         db.engine.dispose()
+
+
+def test_after_a_failed_connection_the_next_requests_fail_at_once_for_the_back_off():
+    silent = TcpProxy(("127.0.0.1", 9), black_hole=True)  # accepts, never answers
+    try:
+        app = make_app(
+            f"postgresql+psycopg://nobody@127.0.0.1:{silent.port}/none",
+            DATABASE_CONNECT_TIMEOUT=2,
+            DATABASE_CONNECT_BACKOFF=3,
+        )
+        client = app.test_client()
+        assert client.get("/api/v1/brands").status_code == 503  # waited for the timeout
+        assert silent.accepted == 1
+        for _ in range(3):
+            refused = client.get("/api/v1/brands")  # within the back-off: no new attempt
+            assert refused.status_code == 503
+            assert refused.get_json()["error"]["code"] == "unavailable"
+        assert silent.accepted == 1
+        # Once the back-off is over, a request tries the server again.
+        assert wait_until(lambda: client.get("/readyz").status_code == 503 and silent.accepted == 2)
+    finally:
+        silent.close()

@@ -3,6 +3,7 @@ unpaid orders whose time ran out; ``reconcile-payments`` catches up with Stripe.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -70,14 +71,19 @@ def test_expire_reservations_cancels_the_overdue_order_and_frees_its_stock(runne
     assert (again.exit_code, again.output) == (0, "expire-reservations: nothing to do\n")
 
 
-def test_the_worker_expires_reservations_and_reports_it(runner):
+def worker_lines(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "shop.worker"]
+
+
+def test_the_worker_expires_reservations_and_reports_it(runner, caplog):
+    caplog.set_level(logging.INFO, logger="shop.worker")
     overdue = expired_order(packs=(1,))
     result = runner.invoke(args=["shop", "worker", "--once"])
     assert result.exit_code == 0, result.output
     assert (
         f"expire-reservations: cancelled 1 unpaid order(s) and released their stock "
         f"({overdue.number})"
-    ) in result.output.splitlines()
+    ) in worker_lines(caplog)
     assert overdue.status == OrderStatus.CANCELLED
 
 
@@ -109,41 +115,42 @@ def test_reconcile_with_stripe_down_fails_in_one_line_and_changes_nothing(runner
     assert order.status == OrderStatus.PENDING_PAYMENT
 
 
-def test_stripe_down_does_not_stop_the_worker(runner, stripe_down):
+def test_stripe_down_does_not_stop_the_worker(runner, stripe_down, caplog):
+    caplog.set_level(logging.INFO, logger="shop.worker")
     unpaid = place_test_order(packs=(1,))
     unpaid.payment_intent_id = "pi_test_unreachable"
     overdue = expired_order(packs=(1,))
     db.session.commit()
     result = runner.invoke(args=["shop", "worker", "--once"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = worker_lines(caplog)
     assert (
         "reconcile-payments: failed: PaymentError: stopped after 0 order(s): "
         "The payment service cannot be reached just now; please try again in a moment."
     ) in lines
-    assert lines[-1] == "worker: stopped"
+    assert lines[-1].endswith(" stopped")
     assert overdue.status == OrderStatus.CANCELLED  # the other jobs still ran
 
 
 @pytest.mark.localstripe
 def test_the_worker_reconciles_a_payment_whose_webhook_was_missed(
-    app, stripe_at, local_stripe, runner
+    app, stripe_at, local_stripe, runner, caplog
 ):
+    caplog.set_level(logging.INFO, logger="shop.worker")
     stripe_at(local_stripe.app_config)
     order = place_test_order(packs=(2, 1))
     start_payment(order)
     stripe_client().v1.payment_intents.confirm(
         order.payment_intent_id, {"payment_method": "pm_card_visa"}
     )
-    output: list[str] = []
-    Worker([job("reconcile-payments")], echo=output.append).run(once=True)
-    assert output == [f"reconcile-payments: {order.number} paid (missed webhook)"]
+    Worker([job("reconcile-payments")]).run(once=True)
+    assert worker_lines(caplog) == [f"reconcile-payments: {order.number} paid (missed webhook)"]
     assert (order.status, order.payment_state) == (OrderStatus.PAID, PaymentState.SUCCEEDED)
     assert len(movements_of(order, MovementKind.SALE)) == 2
     assert_ledger_balanced(order)
-    output.clear()
-    Worker([job("reconcile-payments")], echo=output.append).run(once=True)
-    assert output == []  # nothing changed the second time
+    caplog.clear()
+    Worker([job("reconcile-payments")]).run(once=True)
+    assert worker_lines(caplog) == []  # nothing changed the second time
 
 
 @pytest.mark.localstripe

@@ -3,7 +3,9 @@ on SIGTERM; every job is also its own command."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,17 +39,26 @@ def queue(subject="Hello") -> OutboxMessage:
     return message
 
 
-def test_worker_once_delivers_the_outbox(runner, mail_folder):
+def worker_lines(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "shop.worker"]
+
+
+def test_worker_once_delivers_the_outbox(runner, mail_folder, caplog):
+    caplog.set_level(logging.INFO, logger="shop.worker")
     message = queue()
     result = runner.invoke(args=["shop", "worker", "--once"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert lines[0] == (
-        "worker: started (deliver-mail every 5s, expire-licences every 3600s, "
-        "expire-reservations every 60s, reconcile-payments every 300s)"
-    )
+    lines = worker_lines(caplog)
+    started = next(line for line in lines if " started (" in line)
+    assert re.fullmatch(
+        r"worker: \S+:\d+ started \(deliver-mail every 5s, expire-licences every 3600s, "
+        r"expire-reservations every 60s, reconcile-payments every 300s\)",
+        started,
+    ), lines
     assert "deliver-mail: sent 1, will retry 0, failed 0" in lines
-    assert lines[-1] == "worker: stopped"
+    assert re.fullmatch(r"worker: \S+:\d+ stopped", lines[-1])
+    delivered = next(r for r in caplog.records if r.getMessage().startswith("deliver-mail:"))
+    assert delivered.job == "deliver-mail"
     assert message.status == OutboxStatus.SENT
     assert len(list(mail_folder.glob("*.eml"))) == 1
 
@@ -67,7 +78,8 @@ def test_every_registered_job_has_a_command(app):
         assert job.description in commands[job.name].help
 
 
-def test_a_failing_pass_is_reported_and_the_other_jobs_still_run(app):
+def test_a_failing_pass_is_reported_and_the_other_jobs_still_run(app, caplog):
+    caplog.set_level(logging.INFO, logger="shop.worker")
     ran: list[str] = []
 
     def broken(now):
@@ -79,16 +91,17 @@ def test_a_failing_pass_is_reported_and_the_other_jobs_still_run(app):
         ran.append("fine")
         return "did one thing"
 
-    output: list[str] = []
-    worker = Worker(
-        [PeriodicJob("broken", 60, broken), PeriodicJob("fine", 60, fine)], echo=output.append
-    )
+    worker = Worker([PeriodicJob("broken", 60, broken), PeriodicJob("fine", 60, fine)])
     worker.run(once=True)
-    assert output == ["broken: failed: RuntimeError: the database went away", "fine: did one thing"]
+    reports = [(r.levelname, r.job, r.getMessage()) for r in caplog.records if hasattr(r, "job")]
+    assert reports == [
+        ("ERROR", "broken", "broken: failed: RuntimeError: the database went away"),
+        ("INFO", "fine", "fine: did one thing"),
+    ]
     assert ran == ["fine"]
 
 
-def test_each_job_runs_at_its_own_interval_until_stopped(app):
+def test_each_job_runs_at_its_own_interval_until_stopped(app, caplog):
     counts = {"often": 0, "rarely": 0}
 
     def job(name):
@@ -98,10 +111,8 @@ def test_each_job_runs_at_its_own_interval_until_stopped(app):
 
         return run
 
-    output: list[str] = []
     worker = Worker(
         [PeriodicJob("often", 0.05, job("often")), PeriodicJob("rarely", 3600, job("rarely"))],
-        echo=output.append,
     )
 
     def serve():
@@ -114,7 +125,7 @@ def test_each_job_runs_at_its_own_interval_until_stopped(app):
     worker.stop()
     thread.join(timeout=5)
     assert not thread.is_alive()
-    assert output == []  # nothing failed, nothing to report
+    assert [r for r in caplog.records if r.name == "shop.worker"] == []  # nothing to report
     assert counts["rarely"] == 1
     assert counts["often"] >= 4
 
@@ -148,14 +159,17 @@ def test_the_worker_process_stops_cleanly_on_sigterm(tmp_path):
         text=True,
     )
     try:
-        assert process.stdout.readline().startswith("worker: started")
+        first_lines = [process.stdout.readline() for _ in range(2)]
+        assert "worker: on SQLite, run one worker only" in first_lines[0]
+        assert " started (" in first_lines[1]
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0
-    assert output.splitlines()[-2:] == [
-        "worker: stopping after the job under way",
-        "worker: stopped",
-    ]
+    last = output.splitlines()[-2:]
+    # Each line says when, which process, how grave, and which logger.
+    line = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[\d+\] INFO shop\.worker \[-\] (.*)")
+    assert line.fullmatch(last[0])[1] == "worker: stopping after the job under way", output
+    assert re.fullmatch(r"worker: \S+:\d+ stopped", line.fullmatch(last[1])[1]), output

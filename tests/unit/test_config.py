@@ -211,8 +211,19 @@ def test_database_timeouts_come_from_the_environment(clean_env):
     clean_env.setenv("DATABASE_URL", "postgresql://shop@db/shop")
     clean_env.setenv("DATABASE_CONNECT_TIMEOUT", "3")
     clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "2500")
+    clean_env.setenv("DATABASE_CLIENT_GRACE", "1.5")
     options = create_app("production").config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["connect_args"] == {"connect_timeout": 3, "options": "-c statement_timeout=2500"}
+    assert options["connect_args"] == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=2500",
+        # A network that dies mid-statement ends the connection when the client would
+        # give up anyway (statement timeout + grace); an idle one after a few probes.
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 4000,
+    }
 
 
 def test_a_timeout_that_is_not_a_whole_number_is_refused(clean_env):
@@ -246,3 +257,50 @@ def test_memory_rate_limits_with_several_production_workers_are_warned_about():
 )
 def test_no_rate_limit_warning_where_the_limits_hold(environ, workers):
     assert shared_rate_limit_warning(environ, workers) is None
+
+
+def test_mail_delivery_timings_come_from_the_environment(clean_env):
+    settings = {
+        "MAIL_CLAIM_SECONDS": "600",
+        "MAIL_RETRY_BASE_SECONDS": "30",
+        "MAIL_RETRY_MAX_SECONDS": "1800",
+        "MAIL_MAX_ATTEMPTS": "5",
+        "MAIL_BATCH_SIZE": "20",
+    }
+    for name, value in settings.items():
+        clean_env.setenv(name, value)
+    config = create_app("development").config
+    assert {name: config[name] for name in settings} == {k: int(v) for k, v in settings.items()}
+
+
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [
+        ({"MAIL_CLAIM_SECONDS": "0"}, "MAIL_CLAIM_SECONDS must be at least 1"),
+        ({"MAIL_BATCH_SIZE": "soon"}, "MAIL_BATCH_SIZE must be a whole number"),
+        (
+            {"MAIL_RETRY_BASE_SECONDS": "600", "MAIL_RETRY_MAX_SECONDS": "60"},
+            "MAIL_RETRY_MAX_SECONDS must not be less than MAIL_RETRY_BASE_SECONDS",
+        ),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json, got 'xml'"),
+        ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT must be more than 0 seconds"),
+        ({"DATABASE_CONNECT_BACKOFF": "-1"}, "DATABASE_CONNECT_BACKOFF must be 0 or more"),
+        ({"SENTRY_TRACES_SAMPLE_RATE": "2"}, "SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1"),
+    ],
+)
+def test_operations_settings_that_cannot_work_are_refused(clean_env, settings, reason):
+    for name, value in settings.items():
+        clean_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=reason):
+        create_app("development")
+
+
+def test_redis_calls_of_the_rate_limiter_are_bounded(clean_env):
+    clean_env.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6399/0")
+    clean_env.setenv("REDIS_TIMEOUT", "0.25")
+    config = create_app("development").config
+    assert config["RATELIMIT_STORAGE_OPTIONS"] == {
+        "socket_connect_timeout": 0.25,
+        "socket_timeout": 0.25,
+    }
+    assert config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
