@@ -129,3 +129,8 @@ if (document.readyState === "loading") {
 } else {
   restoreCatalogueFocus();
 }
+
+// The patient leaflet's Print button (an inline onclick would break the page's CSP).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});

@@ -44,7 +44,8 @@ def test_worker_once_delivers_the_outbox(runner, mail_folder):
     lines = result.output.splitlines()
     assert lines[0] == (
         "worker: started (deliver-mail every 5s, expire-licences every 3600s, "
-        "expire-reservations every 60s, reconcile-payments every 300s)"
+        "expire-reservations every 60s, reconcile-payments every 300s, "
+        "course-reminders every 3600s)"
     )
     assert "deliver-mail: sent 1, will retry 0, failed 0" in lines
     assert lines[-1] == "worker: stopped"
