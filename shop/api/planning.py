@@ -73,6 +73,9 @@ def _page_argument(name: str, default: int, high: int) -> int:
 
 @bp.get("/plan")
 def plan():
+    for name, value in request.args.items(multi=True):
+        if not value.strip():
+            raise CourseError(CourseError.INVALID_PARAMETER, f"{name}: the parameter is empty.")
     today = today_at()
     page = _page_argument("page", 1, 10_000)
     per_page = _page_argument("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)

@@ -20,7 +20,7 @@ from flask import Flask, url_for
 
 from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
 from tests import demo_catalogue as demo_data
-from tests.browser.conftest import DEMO_ORDER_NUMBER
+from tests.browser.conftest import DEMO_ORDER_NUMBER, DEMO_PLAN_PRODUCT
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
@@ -66,6 +66,13 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         )
     },
     "admin.order_detail": {"number": DEMO_ORDER_NUMBER},
+    # The demo professional's saved plan (tests/browser/conftest.py) and its product's leaflet.
+    **{
+        endpoint: {"plan_id": "1"}
+        for endpoint in ("courses.plan_detail", "courses.plan_leaflet", "courses.plan_leaflet_pdf")
+    },
+    "courses.product_leaflet": {"slug": DEMO_PLAN_PRODUCT},
+    "courses.product_leaflet_pdf": {"slug": DEMO_PLAN_PRODUCT},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
