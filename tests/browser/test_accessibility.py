@@ -15,6 +15,8 @@ the administrator only (the others get its 404 page).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from flask import Flask, url_for
 
@@ -72,6 +74,12 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         for endpoint in ("courses.plan_detail", "courses.plan_leaflet", "courses.plan_leaflet_pdf")
     },
     "courses.product_leaflet": {"slug": DEMO_PLAN_PRODUCT},
+    # The planner's JSON: one indication planned (its parameters go in the query string).
+    "api.plan": {
+        "indication": "hair-loss",
+        "patients": "5",
+        "start": (date.today() + timedelta(days=7)).isoformat(),
+    },
     "courses.product_leaflet_pdf": {"slug": DEMO_PLAN_PRODUCT},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},

@@ -297,3 +297,11 @@ def test_the_leaflet_text_is_edited_once_sanitised_and_audited(client, login, cs
     )
     assert refused.status_code == 400
     assert "Write the section “Before each session”." in refused.get_data(as_text=True)
+
+
+def test_the_back_office_edits_a_products_protocol_beside_its_fields(client, login, hair):
+    _, product = hair
+    login(make_admin())
+    page = client.get(f"/admin/products/{product.id}")
+    assert page.status_code == 200
+    assert 'name="protocol-volume_scalp" type="text" value="5"' in page.get_data(as_text=True)
