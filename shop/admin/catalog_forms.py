@@ -76,7 +76,7 @@ class CompositionRowForm(Form):
         return Decimal(text), self.concentration_unit.data
 
 
-def _whole_or_empty(field) -> None:
+def _whole_or_empty(_form, field) -> None:
     text = (field.data or "").strip()
     if text and not re.fullmatch(r"[0-9]{1,3}", text):
         raise ValidationError("Enter a whole number, such as 4.")
@@ -149,7 +149,7 @@ class ProtocolForm(Form):
         )
 
 
-def _volume_or_empty(field) -> None:
+def _volume_or_empty(_form, field) -> None:
     text = (field.data or "").strip()
     if text and not VOLUME_PER_SESSION.match(text):
         raise ValidationError("Enter ml per session, such as 2.5.")
