@@ -87,7 +87,7 @@ class PlanLine:
     interval_days: int
     repeat_months: int
     volume_per_session_ml: Decimal
-    session_dates: tuple[date, ...]
+    first_session: date
     volume_needed_ml: Decimal
     packs: int
     pack_price_cents: int
@@ -101,6 +101,11 @@ class PlanLine:
     @property
     def cost_cents(self) -> int:
         return self.packs * self.pack_price_cents
+
+    @property
+    def session_dates(self) -> tuple[date, ...]:
+        # Worked out when shown: a plan sorts every product that fits, but shows a page.
+        return session_dates(self.first_session, self.sessions, self.interval_days)
 
     @property
     def last_session(self) -> date:
@@ -299,7 +304,7 @@ def _line(request: PlanRequest, row) -> PlanLine:
         interval_days=interval,
         repeat_months=repeat,
         volume_per_session_ml=Decimal(per_session),
-        session_dates=session_dates(request.first_session, sessions, interval),
+        first_session=request.first_session,
         volume_needed_ml=needed,
         packs=packs_to_cover(needed, unit_volume, units),
         pack_price_cents=price_per_pack(price, currency),
