@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STRIPE_PORT ?= 8420
 
-.PHONY: run test lint bench bench-checkout clean
+.PHONY: run test lint bench bench-checkout bench-planner system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
+# Pango and a font for WeasyPrint's PDF documents: installed as root, else named.
+system-packages:
+	@devtools/system-packages
+
 # A development .env with a fresh random secret; an existing .env is never overwritten.
 .env:
 	@echo "SHOP_ENV=development" > $@
@@ -34,13 +38,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # together; Ctrl-C stops them all. Links in mail point at the address served here (mail
 # lands in instance/mail/), and the local Stripe server signs its events for the shop's
 # webhook address.
-run: $(VENV)/.installed-run .env
+run: system-packages $(VENV)/.installed-run .env
 	$(FLASK) db upgrade
 	$(FLASK) shop seed-demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) SHOP_PORT=$(PORT) STRIPE_PORT=$(STRIPE_PORT) \
 	    SHOP_BASE_URL=http://$(HOST):$(PORT) $(BIN)/honcho -f devtools/Procfile -d . start
 
-test: $(VENV)/.installed-test
+test: system-packages $(VENV)/.installed-test
 	$(BIN)/python -m tests.run
 
 lint: $(VENV)/.installed-test
@@ -54,6 +58,9 @@ bench: $(VENV)/.installed-test
 
 bench-checkout: $(VENV)/.installed-test
 	$(BIN)/python -m bench.checkout
+
+bench-planner: system-packages $(VENV)/.installed-test
+	$(BIN)/python -m bench.planner
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

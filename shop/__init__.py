@@ -99,13 +99,16 @@ VIEW_MODULES = (
     "shop.admin.audit",
     "shop.admin.catalog",
     "shop.admin.catalog_csv",
+    "shop.admin.leaflet",
     "shop.admin.orders",
     "shop.admin.shipping",
     "shop.admin.stock",
     "shop.admin.users",
     "shop.admin.views",
+    "shop.api.planning",
     "shop.api.views",
     "shop.checkout.views",
+    "shop.courses.views",
     "shop.licensing.views",
     "shop.orders.views",
     "shop.payments.views",
@@ -121,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.admin.blueprint import bp as admin_bp
     from shop.api.blueprint import bp as api_bp
     from shop.checkout.blueprint import bp as checkout_bp
+    from shop.courses.blueprint import bp as courses_bp
     from shop.health import bp as health_bp
     from shop.licensing.blueprint import bp as licensing_bp
     from shop.orders.blueprint import bp as orders_bp
@@ -133,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(licensing_bp)
     app.register_blueprint(checkout_bp)
+    app.register_blueprint(courses_bp, url_prefix="/planner")
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(shipping_bp)

@@ -35,6 +35,8 @@ from shop.catalog.models import (
     Product,
     ProductIngredient,
     ProductProfession,
+    ProductProtocol,
+    ProtocolVolume,
     product_indications,
 )
 from shop.catalog.services import (
@@ -274,7 +276,7 @@ def seed_generated_products(count: int) -> int:
     batch = 1000
     for start in range(existing + 1, count + 1, batch):
         numbers = range(start, min(count, start + batch - 1) + 1)
-        rows, compositions, links, professions, stock = [], {}, {}, {}, {}
+        rows, compositions, links, professions, stock, protocols = [], {}, {}, {}, {}, {}
         for number in numbers:
             rng = random.Random(number)
             line_name, ingredient_keys, indication_keys = _LINES[number % len(_LINES)]
@@ -322,6 +324,12 @@ def seed_generated_products(count: int) -> int:
                 for position, ingredient in enumerate(chosen_ingredients)
             ]
             links[sku] = [indication.id for indication in chosen_indications]
+            protocols[sku] = (
+                rng.choice([(3, 4), (4, 6), (6, 8), (8, 12)]),
+                rng.choice([7, 14, 21]),
+                sorted({indication.area for indication in chosen_indications}),
+                Decimal(volume),  # one unit per session
+            )
             professions[sku] = _pick(_PROFESSIONS, rng, 2, 5)
             stock[sku] = rng.choice([0, 5, 40, 120])
 
@@ -354,6 +362,28 @@ def seed_generated_products(count: int) -> int:
                 {"product_id": ids[sku], "indication_id": i}
                 for sku, items in links.items()
                 for i in items
+            ],
+        )
+        db.session.execute(
+            insert(ProductProtocol),
+            [
+                {
+                    "product_id": ids[sku],
+                    "sessions_min": sessions[0],
+                    "sessions_max": sessions[1],
+                    "interval_days": interval,
+                    "repeat_months": 12,
+                    "patient_contraindications": "Not for you if you are pregnant or breastfeeding.",
+                }
+                for sku, (sessions, interval, _areas, _volume) in protocols.items()
+            ],
+        )
+        db.session.execute(
+            insert(ProtocolVolume),
+            [
+                {"product_id": ids[sku], "area": str(area), "volume_ml": volume}
+                for sku, (_sessions, _interval, areas, volume) in protocols.items()
+                for area in areas
             ],
         )
         db.session.execute(

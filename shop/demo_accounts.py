@@ -38,6 +38,11 @@ DEMO_ADMIN = DemoAccount(
 DEMO_PROFESSIONAL = DemoAccount(
     "pro@mesopro.example", "Dr Demo Professional", "Violet-Harbour-Compass-31"
 )
+DEMO_CLINIC = {
+    "name": "Demo Aesthetic Clinic",
+    "phone": "+353 1 234 5678",
+    "address": "1 Merrion Square\nDublin D02 XY45\nIreland",
+}
 DEMO_CUSTOMER = DemoAccount("customer@mesopro.example", "Demo Customer", "Amber-Thistle-Orbit-64")
 DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER)
 
@@ -87,6 +92,12 @@ def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
     db.session.flush()
 
     professional = users[DEMO_PROFESSIONAL]
+    if not professional.clinic_name:  # what the patient leaflets print
+        professional.clinic_name = DEMO_CLINIC.clinic_name
+        professional.clinic_phone = DEMO_CLINIC.phone
+        professional.clinic_address = "\n".join(
+            [DEMO_CLINIC.address_line1, f"{DEMO_CLINIC.city} {DEMO_CLINIC.postal_code}", "Ireland"]
+        )
     has_licence = db.session.scalar(
         select(Licence.id).where(Licence.user_id == professional.id).limit(1)
     )

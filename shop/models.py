@@ -12,10 +12,13 @@ from shop.catalog.models import (  # noqa: F401
     Product,
     ProductIngredient,
     ProductProfession,
+    ProductProtocol,
+    ProtocolVolume,
     SlugRedirect,
     product_indications,
 )
 from shop.checkout.models import CartLine  # noqa: F401
+from shop.courses.models import CoursePlan, CoursePlanProduct, LeafletText  # noqa: F401
 from shop.inventory.models import (  # noqa: F401
     StockLot,
     StockMovement,

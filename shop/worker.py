@@ -24,6 +24,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from shop.courses.plans import send_course_reminders
 from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.expiry import expire_licences
@@ -81,11 +82,18 @@ def reconcile_payments_job(now: datetime) -> str:
     return str(reconcile_payments(now))
 
 
+def course_reminders_job(now: datetime) -> str:
+    """Mail each saved course plan's owner once when the course is usually repeated."""
+    report = send_course_reminders(now)
+    return str(report) if report.sent else ""
+
+
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("deliver-mail", 5, deliver_mail, once_across_workers=False),
     PeriodicJob("expire-licences", 3600, expire_licences_job),
     PeriodicJob("expire-reservations", 60, expire_reservations_job),
     PeriodicJob("reconcile-payments", 300, reconcile_payments_job),
+    PeriodicJob("course-reminders", 3600, course_reminders_job),
 ]
 
 

@@ -290,3 +290,33 @@ def make_order(user, *lines, paid: bool = False, address=None, method: str = STA
         )
         assert mark_paid(order, facts) == "paid"
     return order
+
+
+def give_protocol(
+    product: Product,
+    *,
+    sessions: tuple[int, int] = (4, 8),
+    interval_days: int = 14,
+    repeat_months: int = 12,
+    volumes: dict | None = None,
+    patient_contraindications: str = "Not for you if you are pregnant.",
+) -> Product:
+    """A treatment protocol for the product, through the catalogue's own rule."""
+    from shop.catalog.enums import TreatmentArea
+    from shop.catalog.protocols import ProtocolFields, apply_protocol, check_protocol
+    from shop.extensions import db
+
+    fields = ProtocolFields(
+        sessions_min=sessions[0],
+        sessions_max=sessions[1],
+        interval_days=interval_days,
+        repeat_months=repeat_months,
+        volumes={TreatmentArea(area): Decimal(str(v)) for area, v in (volumes or {}).items()}
+        or {TreatmentArea(product.indications[0].area): Decimal("5")},
+        patient_contraindications=patient_contraindications,
+    )
+    problems = check_protocol(fields, product.indications)
+    assert not problems, problems
+    apply_protocol(product, fields)
+    db.session.flush()
+    return product

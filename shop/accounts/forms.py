@@ -6,8 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from shop.accounts.errors import AccountError
 from shop.accounts.services import (
@@ -107,6 +114,23 @@ class AccountRegisterForm(FlaskForm):
 
 class ProfileEditForm(FlaskForm):
     name = name_field()
+    clinic_name = StringField(
+        "Clinic",
+        validators=[Optional(), Length(max=160)],
+        description="Printed at the top of your patient leaflets.",
+        render_kw={"autocomplete": "organization"},
+    )
+    clinic_phone = StringField(
+        "Clinic phone",
+        validators=[Optional(), Length(max=40)],
+        description="The number patients call, on the leaflets.",
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    clinic_address = TextAreaField(
+        "Clinic address",
+        validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 3, "autocomplete": "street-address"},
+    )
     submit = SubmitField("Save")
 
 

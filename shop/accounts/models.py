@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.accounts.enums import Role
@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The professional's clinic, as patient leaflets print it.
+    clinic_name: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    clinic_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    clinic_address: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def get_id(self) -> str:
         return self.session_token

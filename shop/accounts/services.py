@@ -230,8 +230,41 @@ def record_login(user: User, *, now: datetime) -> None:
 # Profile, password, sessions -------------------------------------------------------
 
 
-def update_profile(user: User, *, name: str) -> User:
+def _clinic_text(value: str, field: str, what: str, max_length: int, *, lines: bool = False) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not lines:
+        text = " ".join(text.split())
+    if len(text) > max_length:
+        raise AccountError(
+            AccountError.INVALID_NAME,
+            f"{what} can have at most {max_length} characters.",
+            field=field,
+        )
+    if any(unicodedata.category(char).startswith("C") and char != "\n" for char in text):
+        raise AccountError(
+            AccountError.INVALID_NAME, f"{what} cannot hold control characters.", field=field
+        )
+    return text
+
+
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    clinic_name: str | None = None,
+    clinic_phone: str | None = None,
+    clinic_address: str | None = None,
+) -> User:
+    """The user's name, and the clinic their patient leaflets print (None: unchanged)."""
     user.name = clean_name(name)
+    if clinic_name is not None:
+        user.clinic_name = _clinic_text(clinic_name, "clinic_name", "The clinic's name", 160)
+    if clinic_phone is not None:
+        user.clinic_phone = _clinic_text(clinic_phone, "clinic_phone", "The phone number", 40)
+    if clinic_address is not None:
+        user.clinic_address = _clinic_text(
+            clinic_address, "clinic_address", "The address", 500, lines=True
+        )
     db.session.flush()
     return user
 

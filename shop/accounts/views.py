@@ -132,7 +132,14 @@ def _account_page(
         "accounts/account.html",
         user=user,
         profile_form=profile_form
-        or ProfileEditForm(formdata=None, prefix="profile", name=user.name),
+        or ProfileEditForm(
+            formdata=None,
+            prefix="profile",
+            name=user.name,
+            clinic_name=user.clinic_name,
+            clinic_phone=user.clinic_phone,
+            clinic_address=user.clinic_address,
+        ),
         password_form=password_form or PasswordChangeForm(formdata=None, prefix="password"),
     )
 
@@ -148,10 +155,21 @@ def account():
 def edit_profile():
     form = ProfileEditForm(prefix="profile")
     if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data)
-        db.session.commit()
-        flash("Your name is saved.", "success")
-        return redirect(url_for("accounts.account"))
+        try:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                clinic_name=form.clinic_name.data or "",
+                clinic_phone=form.clinic_phone.data or "",
+                clinic_address=form.clinic_address.data or "",
+            )
+        except AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("accounts.account"))
     return _account_page(profile_form=form)
 
 

@@ -16,6 +16,7 @@ from shop.admin.catalog_forms import (
     ProductDeleteForm,
     ProductEditForm,
     ProductFilterForm,
+    ProtocolForm,
     TermCreateForm,
     TermMergeForm,
     TermRenameForm,
@@ -68,6 +69,9 @@ def _show_errors(form, errors: dict[str, str]) -> None:
         if name.startswith("composition-"):
             _, index, sub = name.split("-", 2)
             target = getattr(form.composition.entries[int(index)].form, sub, None)
+        elif name.startswith("protocol-") and hasattr(form, "protocol"):
+            sub = name.removeprefix("protocol-").replace("-", "_")
+            target = getattr(form.protocol.form, sub, None)
         else:
             target = getattr(form, name, None)
         if target is None:
@@ -198,6 +202,7 @@ def _fields_from(form: ProductEditForm, chosen: _Chosen) -> ProductFields:
         is_active=form.is_active.data,
         weight_g=int((form.weight_g.data or "").strip() or "0"),
         requires_cold_chain=form.requires_cold_chain.data,
+        protocol=form.protocol.form.protocol(),
     )
 
 
@@ -292,6 +297,24 @@ def _form_data(product: Product) -> dict:
         "indications": [indication.id for indication in product.indications],
         "professions": [str(profession) for profession in product.professions],
         "is_active": product.is_active,
+        "protocol": _protocol_data(product),
+    }
+
+
+def _protocol_data(product: Product) -> dict:
+    protocol = product.protocol
+    if protocol is None:
+        return {}
+    volumes = protocol.volume_by_area
+    return {
+        "sessions_min": str(protocol.sessions_min),
+        "sessions_max": str(protocol.sessions_max),
+        "interval_days": str(protocol.interval_days),
+        "repeat_months": str(protocol.repeat_months),
+        "patient_contraindications": protocol.patient_contraindications,
+        **{
+            ProtocolForm.volume_name(area): decimal_text(volume) for area, volume in volumes.items()
+        },
     }
 
 

@@ -35,6 +35,7 @@ from shop.catalog.enums import (
     Profession,
     TreatmentArea,
 )
+from shop.catalog.protocols import VOLUME_PER_SESSION, ProtocolFields
 from shop.catalog.values import DECIMAL, VOLUME, price_cents
 
 ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active only"), ("no", "Inactive only")]
@@ -73,6 +74,97 @@ class CompositionRowForm(Form):
         if not text:
             return None, None
         return Decimal(text), self.concentration_unit.data
+
+
+def _whole_or_empty(_form, field) -> None:
+    text = (field.data or "").strip()
+    if text and not re.fullmatch(r"[0-9]{1,3}", text):
+        raise ValidationError("Enter a whole number, such as 4.")
+
+
+class ProtocolForm(Form):
+    """The treatment protocol: all empty for none. One volume field per treatment area
+    (``volume_<area>``) is added below the class."""
+
+    sessions_min = StringField(
+        "Fewest sessions",
+        validators=[Optional(), _whole_or_empty],
+        description="Of a course, such as 8.",
+        render_kw={"inputmode": "numeric"},
+    )
+    sessions_max = StringField(
+        "Most sessions",
+        validators=[Optional(), _whole_or_empty],
+        description="The same number when there is no range.",
+        render_kw={"inputmode": "numeric"},
+    )
+    interval_days = StringField(
+        "Days between sessions",
+        validators=[Optional(), _whole_or_empty],
+        description="14 for every two weeks.",
+        render_kw={"inputmode": "numeric"},
+    )
+    repeat_months = StringField(
+        "Course repeated every (months)",
+        validators=[Optional(), _whole_or_empty],
+        description="12 for once a year.",
+        render_kw={"inputmode": "numeric"},
+    )
+    patient_contraindications = TextAreaField(
+        "Contraindications in a patient's words",
+        description="Printed on the patient leaflet; leave empty to print the ones above.",
+        render_kw={"rows": 3},
+    )
+
+    @staticmethod
+    def volume_name(area: TreatmentArea) -> str:
+        return "volume_" + area.value.replace("-", "_")
+
+    def volume_fields(self) -> list:
+        return [self[self.volume_name(area)] for area in TreatmentArea]
+
+    def protocol(self) -> ProtocolFields | None:
+        """The protocol typed (None when every field is empty); numbers that do not read
+        are 0, which the catalogue refuses beside their field."""
+        texts = [self[name].data or "" for name in ("sessions_min", "sessions_max")]
+        texts += [self.interval_days.data or "", self.repeat_months.data or ""]
+        volumes = {
+            area: (self[self.volume_name(area)].data or "").strip() for area in TreatmentArea
+        }
+        notes = (self.patient_contraindications.data or "").strip()
+        if not any(text.strip() for text in texts) and not any(volumes.values()) and not notes:
+            return None
+        numbers = [int(t) if t.strip().isdigit() else 0 for t in texts]
+        return ProtocolFields(
+            sessions_min=numbers[0],
+            sessions_max=numbers[1] or numbers[0],
+            interval_days=numbers[2],
+            repeat_months=numbers[3],
+            volumes={
+                area: Decimal(text)
+                for area, text in volumes.items()
+                if text and VOLUME_PER_SESSION.match(text)
+            },
+            patient_contraindications=notes,
+        )
+
+
+def _volume_or_empty(_form, field) -> None:
+    text = (field.data or "").strip()
+    if text and not VOLUME_PER_SESSION.match(text):
+        raise ValidationError("Enter ml per session, such as 2.5.")
+
+
+for _area in TreatmentArea:
+    setattr(
+        ProtocolForm,
+        ProtocolForm.volume_name(_area),
+        StringField(
+            f"{_area.label}: ml per session",
+            validators=[Optional(), _volume_or_empty],
+            render_kw={"inputmode": "decimal"},
+        ),
+    )
 
 
 class ProductEditForm(FlaskForm):
@@ -125,6 +217,7 @@ class ProductEditForm(FlaskForm):
     composition = FieldList(FormField(CompositionRowForm), min_entries=1, max_entries=60)
     indications = MultiCheckboxField("Indications", coerce=int, validate_choice=False)
     professions = MultiCheckboxField("Professions allowed to buy it", choices=Profession.choices())
+    protocol = FormField(ProtocolForm)
     is_active = BooleanField("Shown in the catalogue (active)", default=True)
     add_row = SubmitField("Add a composition row")
     submit = SubmitField("Save")

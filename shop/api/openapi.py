@@ -6,8 +6,10 @@ from functools import cache
 from typing import Any
 
 from shop.catalog.enums import IngredientKind, ProductForm, Profession, SortOrder, TreatmentArea
+from shop.catalog.protocols import MAX_SESSIONS
 from shop.catalog.query import MAX_PAGE, MAX_QUERY_LENGTH, MAX_VALUES_PER_FILTER
 from shop.catalog.query import SLUG as SLUG_RE
+from shop.courses.planning import MAX_PATIENTS, MAX_PER_PAGE
 from shop.guard import MAX_URL_LENGTH
 
 SLUG = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 80}
@@ -315,6 +317,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": _responses(_ok("Brands", "BrandList")),
                 }
             },
+            "/plan": _plan_path(),
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -425,9 +428,169 @@ def openapi_document() -> dict[str, Any]:
                         "product_count": {"type": "integer", "minimum": 0},
                     },
                 },
+                **_plan_schemas(),
                 "IngredientList": _term_list("Ingredient"),
                 "IndicationList": _term_list("Indication"),
                 "BrandList": _term_list("Brand"),
             }
+        },
+    }
+
+
+# The course planner (shop.api.planning) ------------------------------------------------
+
+
+def _plan_path() -> dict[str, Any]:
+    def integer(
+        name: str, description: str, low: int, high: int, *, required: bool = False, **extra
+    ) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "description": description,
+            "required": required,
+            "schema": {"type": "integer", "minimum": low, "maximum": high, **extra},
+        }
+
+    return {
+        "get": {
+            "operationId": "planCourse",
+            "summary": "Plan a course: volume, packs, cost and lots for each product that fits",
+            "description": (
+                "Give an indication (its area follows) or a treatment area. For every active "
+                "product with a protocol for that area, cheapest course first: the volume "
+                "needed (patients x sessions x volume per session), the whole packs that "
+                "cover it, the cost (net of tax), and the lots an order placed today would "
+                "get, first expiry first out, each flagged when it expires on or before the "
+                "course's last session. A parameter may not be present and empty."
+            ),
+            "parameters": [
+                {
+                    "name": "indication",
+                    "in": "query",
+                    "description": "Indication slug; the plan covers its treatment area.",
+                    "schema": SLUG,
+                },
+                {
+                    "name": "area",
+                    "in": "query",
+                    "description": "Treatment area, when no indication is given (or its own).",
+                    "schema": {"type": "string", "enum": [a.value for a in TreatmentArea]},
+                },
+                integer("patients", "Patients treated.", 1, MAX_PATIENTS, required=True),
+                integer(
+                    "sessions",
+                    "Sessions per course; left out, each product's usual most.",
+                    1,
+                    MAX_SESSIONS,
+                ),
+                {
+                    "name": "start",
+                    "in": "query",
+                    "required": True,
+                    "description": "The first session's date: today or later, within two years.",
+                    "schema": {"type": "string", "format": "date"},
+                },
+                integer("page", "Page of products, from 1.", 1, 10_000, default=1),
+                integer("per_page", "Products per page.", 1, MAX_PER_PAGE, default=24),
+            ],
+            "responses": _responses(
+                _ok("The plan", "CoursePlan"),
+                bad_request=_error_response(
+                    "A parameter is missing, malformed or out of range (invalid_parameter), "
+                    "or names an indication the catalogue does not have (unknown_filter_value)."
+                ),
+            ),
+        }
+    }
+
+
+def _plan_schemas() -> dict[str, Any]:
+    day = {"type": "string", "format": "date"}
+    money_or_null = {"oneOf": [_ref("Money"), {"type": "null"}]}
+    lot = {
+        "type": "object",
+        "required": ["lot_number", "expires_on", "packs", "expires_before_last_session"],
+        "additionalProperties": False,
+        "properties": {
+            "lot_number": {"type": "string"},
+            "expires_on": day,
+            "packs": {"type": "integer", "minimum": 1},
+            "expires_before_last_session": {"type": "boolean"},
+        },
+    }
+    stock = {
+        "type": "object",
+        "required": ["available", "covered", "expires_before_last_session", "lots"],
+        "additionalProperties": False,
+        "properties": {
+            "available": {"type": "integer", "minimum": 0},
+            "covered": {"type": "boolean"},
+            "expires_before_last_session": {"type": "boolean"},
+            "lots": {"type": "array", "items": lot},
+        },
+    }
+    item_fields = {
+        "sku": {"type": "string"},
+        "slug": SLUG,
+        "name": {"type": "string"},
+        "brand": {"type": "string"},
+        "sessions": {"type": "integer", "minimum": 1},
+        "usual_sessions": {
+            "type": "object",
+            "required": ["min", "max"],
+            "additionalProperties": False,
+            "properties": {
+                "min": {"type": "integer", "minimum": 1},
+                "max": {"type": "integer", "minimum": 1},
+            },
+        },
+        "interval_days": {"type": "integer", "minimum": 1},
+        "repeat_months": {"type": "integer", "minimum": 1},
+        "session_dates": {"type": "array", "items": day, "minItems": 1},
+        "volume_per_session_ml": {"type": "number", "exclusiveMinimum": 0},
+        "volume_needed_ml": {"type": "number", "exclusiveMinimum": 0},
+        "pack_volume_ml": {"type": "number", "exclusiveMinimum": 0},
+        "packs": {"type": "integer", "minimum": 1},
+        "price_per_pack": {
+            **money_or_null,
+            "description": "Net of tax; null where prices are hidden from this caller.",
+        },
+        "cost": {**money_or_null, "description": "packs x price_per_pack, net of tax."},
+        "stock": {
+            "oneOf": [stock, {"type": "null"}],
+            "description": "Null where stock is hidden from this caller, as prices are.",
+        },
+    }
+    return {
+        "CoursePlanItem": {
+            "type": "object",
+            "required": list(item_fields),
+            "additionalProperties": False,
+            "properties": item_fields,
+        },
+        "CoursePlan": {
+            "type": "object",
+            "required": ["request", "prices", "items", "total", "page", "per_page"],
+            "additionalProperties": False,
+            "properties": {
+                "request": {
+                    "type": "object",
+                    "required": ["indication", "area", "patients", "sessions", "start"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "indication": {"oneOf": [SLUG, {"type": "null"}]},
+                        "area": {"type": "string", "enum": [a.value for a in TreatmentArea]},
+                        "patients": {"type": "integer", "minimum": 1},
+                        "sessions": {"type": ["integer", "null"], "minimum": 1},
+                        "start": day,
+                    },
+                },
+                "prices": {"type": "string", "enum": ["excluding tax"]},
+                "items": {"type": "array", "items": _ref("CoursePlanItem"), "maxItems": 100},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+            },
         },
     }

@@ -24,13 +24,23 @@ from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.catalog.editing import ProductFields, add_product, check_product_fields, edit_product
-from shop.catalog.enums import ConcentrationUnit, ProductForm, Profession
+from shop.catalog.enums import ConcentrationUnit, ProductForm, Profession, TreatmentArea
 from shop.catalog.errors import CatalogError, CatalogFieldErrors
 from shop.catalog.listing import PRODUCT_LOAD_OPTIONS
-from shop.catalog.models import Brand, Indication, Ingredient, Product
+from shop.catalog.models import Brand, Indication, Ingredient, Product, ProductProtocol
+from shop.catalog.protocols import (
+    AREA_SEPARATOR,
+    VOLUME_PER_SESSION,
+    ProtocolFields,
+    parse_sessions,
+    protocol_fields_of,
+    sessions_text,
+    volumes_text,
+)
 from shop.catalog.services import CompositionLine
 from shop.catalog.values import (
     DECIMAL,
@@ -59,6 +69,20 @@ COLUMNS = (
     "indications",
     "description",
     "contraindications",
+    # The treatment protocol (shop.catalog.protocols): all empty for none.
+    "sessions",
+    "interval_days",
+    "repeat_months",
+    "volume_per_session",
+    "patient_contraindications",
+)
+# A file may leave these columns out: its products' protocols then stay as they are.
+PROTOCOL_COLUMNS = (
+    "sessions",
+    "interval_days",
+    "repeat_months",
+    "volume_per_session",
+    "patient_contraindications",
 )
 # Written on export and read when present: a file without them (made before they
 # existed) creates products with no weight, outside the cold chain, and leaves an
@@ -74,6 +98,7 @@ _CONCENTRATION = re.compile(
     + ")$"
 )
 _LOAD_BATCH = 500
+_PROTOCOL_LOAD_OPTIONS = (selectinload(Product.protocol).selectinload(ProductProtocol.volumes),)
 
 
 class ImportMode(StrEnum):
@@ -162,6 +187,7 @@ def product_fields_of(product: Product) -> ProductFields:
         is_active=product.is_active,
         weight_g=product.weight_g,
         requires_cold_chain=product.requires_cold_chain,
+        protocol=protocol_fields_of(product),
     )
 
 
@@ -194,6 +220,19 @@ def row_of(fields: ProductFields) -> dict[str, str]:
         "contraindications": fields.contraindications,
         "weight_g": str(fields.weight_g),
         "cold_chain": "yes" if fields.requires_cold_chain else "no",
+        **_protocol_cells(fields.protocol),
+    }
+
+
+def _protocol_cells(protocol: ProtocolFields | None) -> dict[str, str]:
+    if protocol is None:
+        return dict.fromkeys(PROTOCOL_COLUMNS, "")
+    return {
+        "sessions": sessions_text(protocol),
+        "interval_days": str(protocol.interval_days),
+        "repeat_months": str(protocol.repeat_months),
+        "volume_per_session": volumes_text(protocol.volumes, SEPARATOR),
+        "patient_contraindications": protocol.patient_contraindications,
     }
 
 
@@ -210,7 +249,9 @@ def write_products_csv(products: Iterable[Product]) -> str:
 def export_products() -> str:
     """Every product, active or not, by SKU, as CSV text with a header row."""
     products = db.session.scalars(
-        select(Product).options(*PRODUCT_LOAD_OPTIONS).order_by(Product.sku)
+        select(Product)
+        .options(*PRODUCT_LOAD_OPTIONS, *_PROTOCOL_LOAD_OPTIONS)
+        .order_by(Product.sku)
     )
     return write_products_csv(products)
 
@@ -355,6 +396,7 @@ def _fields_from(
         if indication is None:
             report("indications", f"there is no indication {slug!r}: create it first.")
         indications.append(indication)
+    protocol = _protocol(row, report)
     if report.count > before:
         return None
     name = row["name"].strip()
@@ -378,12 +420,70 @@ def _fields_from(
         requires_cold_chain=cold
         if cold is not None
         else (existing.requires_cold_chain if existing else False),
+        protocol=protocol,
+    )
+
+
+_KEEP = object()  # the file has no protocol columns: the product keeps its protocol
+
+
+def _whole_number(row: dict[str, str], column: str, what: str, report) -> int:
+    text = row[column].strip()
+    if not text.isascii() or not text.isdigit():
+        report(column, f"{text!r} is not a whole number of {what}.")
+        return 0
+    return int(text)
+
+
+def _protocol(row: dict[str, str], report):
+    """The row's protocol: None when its cells are empty, _KEEP when the file has none."""
+    if not all(column in row for column in PROTOCOL_COLUMNS):
+        return _KEEP
+    if not any(row[column].strip() for column in PROTOCOL_COLUMNS):
+        return None
+    try:
+        sessions_min, sessions_max = parse_sessions(row["sessions"])
+    except ValueError:
+        report("sessions", f"{row['sessions']!r} is not a number of sessions such as 4 or 8-12.")
+        sessions_min = sessions_max = 0
+    interval = _whole_number(row, "interval_days", "days", report)
+    repeat = _whole_number(row, "repeat_months", "months", report)
+    volumes: dict[TreatmentArea, Decimal] = {}
+    for entry in _listed(row["volume_per_session"]):
+        area, _, volume = (part.strip() for part in entry.partition(AREA_SEPARATOR))
+        if area not in TreatmentArea.__members__.values():
+            report(
+                "volume_per_session",
+                f"{area!r} is not a treatment area: one of {', '.join(TreatmentArea)}.",
+            )
+        elif not VOLUME_PER_SESSION.match(volume):
+            report(
+                "volume_per_session",
+                f"the volume for {area} is {volume!r}: write ml per session, such as {area}:2.5.",
+            )
+        elif TreatmentArea(area) in volumes:
+            report("volume_per_session", f"{area} is given twice.")
+        else:
+            volumes[TreatmentArea(area)] = Decimal(volume)
+    return ProtocolFields(
+        sessions_min=sessions_min,
+        sessions_max=sessions_max,
+        interval_days=interval,
+        repeat_months=repeat,
+        volumes=volumes,
+        patient_contraindications=row["patient_contraindications"].strip(),
     )
 
 
 def _column_of(field_name: str) -> str:
     """The CSV column of a field that check_product_fields names."""
-    return "ingredients" if field_name.startswith("composition-") else field_name
+    if field_name.startswith("composition-"):
+        return "ingredients"
+    if field_name.startswith("protocol-volume"):
+        return "volume_per_session"
+    if field_name in ("protocol-sessions_min", "protocol-sessions_max"):
+        return "sessions"
+    return field_name.removeprefix("protocol-")
 
 
 class _Reporter:
@@ -403,7 +503,11 @@ def _existing(skus: list[str]) -> dict[str, Product]:
     found = {}
     for start in range(0, len(skus), _LOAD_BATCH):
         batch = skus[start : start + _LOAD_BATCH]
-        statement = select(Product).where(Product.sku.in_(batch)).options(*PRODUCT_LOAD_OPTIONS)
+        statement = (
+            select(Product)
+            .where(Product.sku.in_(batch))
+            .options(*PRODUCT_LOAD_OPTIONS, *_PROTOCOL_LOAD_OPTIONS)
+        )
         found.update((product.sku, product) for product in db.session.scalars(statement))
     return found
 
@@ -417,8 +521,9 @@ def _records(text: str, report: _Reporter) -> tuple[list[str], list[tuple[int, d
         if not any(header):
             report(None, f"the file is empty: it needs a header row ({','.join(COLUMNS)}).")
             return [], []
+        some_protocol = any(column in header for column in PROTOCOL_COLUMNS)
         for column in COLUMNS:
-            if column not in header:
+            if column not in header and (column not in PROTOCOL_COLUMNS or some_protocol):
                 report(column, "this column is missing from the header row.")
         for position, column in enumerate(header):
             if column not in COLUMNS + OPTIONAL_COLUMNS:
@@ -481,6 +586,8 @@ def plan_import(data: bytes, *, mode: ImportMode = ImportMode.CREATE_OR_UPDATE) 
         if duplicate:
             continue
         product = existing.get(fields.sku)
+        if fields.protocol is _KEEP:
+            fields.protocol = protocol_fields_of(product) if product is not None else None
         if product is not None and mode == ImportMode.CREATE_MISSING:
             plan.rows.append(PlannedRow(line, RowAction.UNCHANGED, fields, product))
             continue

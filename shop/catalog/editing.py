@@ -36,6 +36,13 @@ from shop.catalog.models import (
     ProductProfession,
     product_indications,
 )
+from shop.catalog.protocols import (
+    ProtocolFields,
+    apply_protocol,
+    check_protocol,
+    protocol_facts,
+    protocol_fields_of,
+)
 from shop.catalog.query import SLUG
 from shop.catalog.redirects import add_slug_redirect, forget_slug_redirect
 from shop.catalog.services import (
@@ -78,6 +85,7 @@ class ProductFields:
     is_active: bool = True
     weight_g: int = 0  # a pack as shipped, in grams
     requires_cold_chain: bool = False
+    protocol: ProtocolFields | None = None  # None: the product has no treatment protocol
 
 
 @dataclass
@@ -156,6 +164,16 @@ def check_product_fields(fields: ProductFields, product: Product | None = None) 
             errors.add(f"{prefix}-concentration_value", "Give both a value and a unit, or neither.")
         elif line.concentration_value is not None and line.concentration_value <= 0:
             errors.add(f"{prefix}-concentration_value", "A concentration is above zero.")
+    for name, message in check_protocol(fields.protocol, fields.indications).items():
+        errors.add(name, message)
+    if fields.protocol is not None:
+        _check_text(
+            errors,
+            "protocol-patient_contraindications",
+            fields.protocol.patient_contraindications,
+            "The patient's wording",
+            None,
+        )
     return errors.found
 
 
@@ -181,6 +199,7 @@ def _product_facts(product: Product) -> dict[str, str]:
         ),
         "indications": ", ".join(sorted(i.slug for i in product.indications)),
         "professions": ", ".join(str(p) for p in product.professions),
+        "protocol": protocol_facts(protocol_fields_of(product)),
     }
 
 
@@ -214,6 +233,9 @@ def add_product(actor: User | None, fields: ProductFields) -> Product:
         weight_g=fields.weight_g,
         requires_cold_chain=fields.requires_cold_chain,
     )
+    if fields.protocol is not None:
+        apply_protocol(product, fields.protocol)
+        db.session.flush()
     record_event(
         actor=actor,
         action="product.create",
@@ -274,6 +296,7 @@ def edit_product(actor: User | None, product: Product, fields: ProductFields) ->
         _replace_composition(product, fields.composition)
         product.indications = list(dict.fromkeys(fields.indications))
         _replace_professions(product, fields.professions)
+        apply_protocol(product, fields.protocol)
         refresh_search_text(product)
     db.session.flush()
     if old_slug != product.slug:

@@ -154,6 +154,9 @@ class Product(db.Model):
     profession_links: Mapped[list[ProductProfession]] = relationship(
         cascade="all, delete-orphan", order_by="ProductProfession.profession"
     )
+    protocol: Mapped[ProductProtocol | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def professions(self) -> list[Profession]:
@@ -246,3 +249,52 @@ class SlugRedirect(db.Model):
     old_slug: Mapped[str] = mapped_column(String(120))
     new_slug: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProductProtocol(db.Model):
+    """How the product is used over a course of treatment: how many sessions, how far
+    apart, how much per session in each treatment area, and how often the course is
+    usually repeated. The course planner and the patient leaflet read it."""
+
+    __tablename__ = "product_protocols"
+    __table_args__ = (
+        CheckConstraint("sessions_min >= 1", name="sessions_min_positive"),
+        CheckConstraint("sessions_max >= sessions_min", name="sessions_range_ordered"),
+        CheckConstraint("interval_days >= 1", name="interval_positive"),
+        CheckConstraint("repeat_months >= 1", name="repeat_positive"),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    sessions_min: Mapped[int] = mapped_column(Integer)
+    sessions_max: Mapped[int] = mapped_column(Integer)
+    interval_days: Mapped[int] = mapped_column(Integer)
+    repeat_months: Mapped[int] = mapped_column(Integer)
+    # The contraindications in words a patient understands, for the patient leaflet.
+    patient_contraindications: Mapped[str] = mapped_column(Text, default="")
+
+    volumes: Mapped[list[ProtocolVolume]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ProtocolVolume.area"
+    )
+
+    @property
+    def volume_by_area(self) -> dict[TreatmentArea, Decimal]:
+        return {TreatmentArea(volume.area): volume.volume_ml for volume in self.volumes}
+
+
+class ProtocolVolume(db.Model):
+    """The volume used per session in one treatment area the product serves."""
+
+    __tablename__ = "protocol_volumes"
+    __table_args__ = (
+        CheckConstraint("volume_ml > 0", name="volume_positive"),
+        # The planner looks products up by the area treated.
+        Index("ix_protocol_volumes_area_product", "area", "product_id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product_protocols.product_id", ondelete="CASCADE"), primary_key=True
+    )
+    area: Mapped[TreatmentArea] = mapped_column(String(32), primary_key=True)
+    volume_ml: Mapped[Decimal] = mapped_column(Numeric(6, 2))

@@ -104,6 +104,49 @@ def _movement(
     )
 
 
+def lots_by_expiry(lots: Iterable[StockLot]) -> dict[int, list[StockLot]]:
+    """Each product's lots in the order they are sold: the first to expire first."""
+    by_product: dict[int, list[StockLot]] = {}
+    for lot in sorted(lots, key=lambda lot: (lot.expires_on, lot.id)):
+        by_product.setdefault(lot.product_id, []).append(lot)
+    return by_product
+
+
+def first_expiry_first_out(
+    lots: Sequence[StockLot], quantity: int, free: dict[int, int]
+) -> tuple[list[tuple[StockLot, int]], int]:
+    """Take ``quantity`` packs from ``lots`` (in lots_by_expiry's order), each lot giving
+    what it has free (``free``, by lot id, lowered as packs are taken). Returns the
+    packs taken per lot and how many could not be found."""
+    taken: list[tuple[StockLot, int]] = []
+    left = quantity
+    for lot in lots:
+        if left == 0:
+            break
+        take = min(left, free[lot.id])
+        if take > 0:
+            taken.append((lot, take))
+            free[lot.id] -= take
+            left -= take
+    return taken, left
+
+
+def sellable_lots(product_ids: Iterable[int], today: date) -> dict[int, list[StockLot]]:
+    """The lots orders placed ``today`` would take packs from, per product, in FEFO order
+    (read without locks: for showing what an order would get, not for taking it)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    lots = db.session.scalars(
+        select(StockLot).where(
+            StockLot.product_id.in_(ids),
+            StockLot.expires_on > today,
+            StockLot.quantity_on_hand > StockLot.quantity_reserved,
+        )
+    )
+    return lots_by_expiry(lots)
+
+
 def reserve(
     wanted: Sequence[Wanted],
     *,
@@ -130,29 +173,18 @@ def reserve(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
-    by_product: dict[int, list[StockLot]] = {}
-    for lot in sorted(candidates, key=lambda lot: (lot.expires_on, lot.id)):
-        by_product.setdefault(lot.product_id, []).append(lot)
-
+    by_product = lots_by_expiry(candidates)
     free = {lot.id: lot.quantity_free for lot in candidates}
     plan: list[tuple[Wanted, StockLot, int]] = []
     shortages: list[Shortage] = []
     for item in wanted:
-        lots = by_product.get(item.product_id, [])
-        left = item.quantity
-        taken: list[tuple[Wanted, StockLot, int]] = []
-        for lot in lots:
-            if left == 0:
-                break
-            take = min(left, free[lot.id])
-            if take > 0:
-                taken.append((item, lot, take))
-                free[lot.id] -= take
-                left -= take
+        taken, left = first_expiry_first_out(
+            by_product.get(item.product_id, []), item.quantity, free
+        )
         if left:
             available = item.quantity - left
             shortages.append(Shortage(item.product_id, item.name, item.quantity, available))
-        plan.extend(taken)
+        plan.extend((item, lot, take) for lot, take in taken)
     if shortages:
         raise NotEnoughStock(shortages)
 

@@ -140,3 +140,8 @@ document.addEventListener("change", (event) => {
   if (shipping) shipping.textContent = choice.dataset.shippingPrice;
   if (total) total.textContent = choice.dataset.orderTotal;
 });
+
+// The patient leaflet's Print button (an inline onclick would break the page's CSP).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});

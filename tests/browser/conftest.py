@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -88,6 +89,32 @@ def add_paid_demo_order() -> None:
     apply_intent(lock_order(order.id), intent, "demo", refunded_cents=0)
 
 
+# A saved course plan of the demo professional's, so the plan's pages have one to show.
+DEMO_PLAN_INDICATION = "hair-loss"
+DEMO_PLAN_PRODUCT = "vellanova-pdrn-capillary"
+
+
+def add_demo_plan() -> None:
+    from shop.courses.planning import read_plan_request
+    from shop.courses.plans import chosen_lines, save_plan
+
+    professional = find_user_by_email(DEMO_PROFESSIONAL.email)
+    product = db.session.scalar(select(Product).where(Product.slug == DEMO_PLAN_PRODUCT))
+    today = today_at()
+    request = read_plan_request(
+        {
+            "indication": DEMO_PLAN_INDICATION,
+            "patients": "5",
+            "sessions": "10",
+            "start": (today + timedelta(days=7)).isoformat(),
+        },
+        today=today,
+    )
+    save_plan(
+        professional, request, chosen_lines(request, [product.id], today=today), "Scalp, spring"
+    )
+
+
 @pytest.fixture(scope="session")
 def live_shop(tmp_path_factory, local_stripe_server) -> Iterator[LiveShop]:
     """The demo shop served on a free loopback port, on the run's database backend, paying
@@ -99,6 +126,7 @@ def live_shop(tmp_path_factory, local_stripe_server) -> Iterator[LiveShop]:
             seed_demo()
             seed_demo_accounts()  # seed-demo adds them in development only
             add_paid_demo_order()
+            add_demo_plan()
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         # Links in mail must open this server.

@@ -15,12 +15,14 @@ the administrator only (the others get its 404 page).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from flask import Flask, url_for
 
 from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
 from tests import demo_catalogue as demo_data
-from tests.browser.conftest import DEMO_ORDER_NUMBER
+from tests.browser.conftest import DEMO_ORDER_NUMBER, DEMO_PLAN_PRODUCT
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
@@ -72,6 +74,19 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     "admin.shipping_method": {"method_id": "1"},
     "admin.shipping_zone": {"zone_id": "1"},
     "admin.shipping_rate": {"rate_id": "1"},
+    # The demo professional's saved plan (tests/browser/conftest.py) and its product's leaflet.
+    **{
+        endpoint: {"plan_id": "1"}
+        for endpoint in ("courses.plan_detail", "courses.plan_leaflet", "courses.plan_leaflet_pdf")
+    },
+    "courses.product_leaflet": {"slug": DEMO_PLAN_PRODUCT},
+    # The planner's JSON: one indication planned (its parameters go in the query string).
+    "api.plan": {
+        "indication": "hair-loss",
+        "patients": "5",
+        "start": (date.today() + timedelta(days=7)).isoformat(),
+    },
+    "courses.product_leaflet_pdf": {"slug": DEMO_PLAN_PRODUCT},
     "static": {"filename": "css/shop.css"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
@@ -107,6 +122,8 @@ def expected_status(endpoint: str, visitor: str) -> int:
         return 404  # the back office does not exist for anyone but administrators
     if endpoint in BUYERS_ONLY and visitor == "administrator":
         return 404
+    if endpoint.startswith("courses.") and visitor == "administrator":
+        return 403  # holds no licence: the planner's page says it is for verified professionals
     return STATUS.get(endpoint, 200)
 
 

@@ -75,7 +75,7 @@ def test_editing_the_name(client, login, post_form):
     )
     assert response.status_code == 302
     assert user.name == "Dr Anna Rossi"
-    assert "Your name is saved." in client.get("/account").get_data(as_text=True)
+    assert "Your profile is saved." in client.get("/account").get_data(as_text=True)
 
 
 def test_an_empty_name_is_refused_under_its_field(client, login, post_form):

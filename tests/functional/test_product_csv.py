@@ -15,6 +15,7 @@ from shop.audit.models import AuditEvent
 from shop.catalog.csv_io import (
     COLUMNS,
     OPTIONAL_COLUMNS,
+    PROTOCOL_COLUMNS,
     ImportMode,
     ProductImportRefused,
     RowAction,
@@ -27,7 +28,13 @@ from shop.catalog.models import Product
 from shop.catalog.services import find_product_by_sku
 from shop.catalog.token import current_token
 from shop.extensions import db
-from tests.factories import make_brand, make_indication, make_ingredient, make_product
+from tests.factories import (
+    give_protocol,
+    make_brand,
+    make_indication,
+    make_ingredient,
+    make_product,
+)
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def catalogue(app):
     zinc = make_ingredient("Zinc", IngredientKind.MINERAL, slug="zinc")
     wrinkles = make_indication("Wrinkles", TreatmentArea.FACE, slug="wrinkles")
     hair = make_indication("Hair loss", TreatmentArea.SCALP, slug="hair-loss")
-    make_product(
+    hydra = make_product(
         "Hydra Boost",
         brand=brand,
         sku="DQ-HYDRA-5",
@@ -51,6 +58,14 @@ def catalogue(app):
         description='Deep hydration.\r\nSecond line, with a comma, and "quotes".',
         contraindications="Pregnancy.",
         professions=[Profession.PHYSICIAN, Profession.DERMATOLOGIST],
+    )
+    give_protocol(
+        hydra,
+        sessions=(8, 12),
+        interval_days=7,
+        repeat_months=12,
+        volumes={"face": "3", "scalp": "2.5"},
+        patient_contraindications="Not while pregnant or breastfeeding.",
     )
     make_product(
         '=HYPERLINK("http://evil.example")',
@@ -72,6 +87,10 @@ def csv_bytes(rows: list[dict[str, str]], columns=COLUMNS) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+# A file written before products carried a protocol (a file may leave those columns out).
+OLDER_COLUMNS = [column for column in COLUMNS if column not in PROTOCOL_COLUMNS]
 
 
 def exported_rows() -> list[dict[str, str]]:
@@ -142,6 +161,10 @@ def test_the_export_has_every_column_and_guards_formulas(catalogue):
     assert formula["contraindications"] == "'@SUM(1)"
     assert formula["description"] == "''-not a formula, but starts like one once guarded"
     assert formula["active"] == "no"
+    assert hydra["sessions"] == "8-12" and hydra["interval_days"] == "7"
+    assert hydra["repeat_months"] == "12" and hydra["volume_per_session"] == "face:3|scalp:2.5"
+    assert hydra["patient_contraindications"] == "Not while pregnant or breastfeeding."
+    assert [formula[column] for column in PROTOCOL_COLUMNS] == [""] * len(PROTOCOL_COLUMNS)
 
 
 # Create and update by SKU -----------------------------------------------------------------
@@ -149,13 +172,19 @@ def test_the_export_has_every_column_and_guards_formulas(catalogue):
 
 def test_an_import_creates_new_skus_and_updates_known_ones_with_audit_events(catalogue):
     rows = {row["sku"]: row for row in exported_rows()}
-    changed = {**rows["DQ-HYDRA-5"], "price": "155", "indications": "wrinkles"}
+    # Without hair loss it treats no scalp, so its protocol's scalp volume goes too.
+    changed = {
+        **rows["DQ-HYDRA-5"],
+        "price": "155",
+        "indications": "wrinkles",
+        "volume_per_session": "face:3",
+    }
     data = csv_bytes([changed, rows["DQ-FORMULA-1"], new_row()])
     token = current_token()
 
     plan = plan_import(data)
     assert plan.summary() == "1 to create, 1 to update, 1 unchanged"
-    assert plan.rows[0].changed == ["price", "indications"]
+    assert plan.rows[0].changed == ["price", "indications", "volume_per_session"]
     assert find_product_by_sku("DQ-NEW-1") is None  # the dry run changed nothing
     assert current_token() == token
 
@@ -188,6 +217,78 @@ def test_create_missing_mode_leaves_existing_products_as_they_are(catalogue):
     assert plan.summary() == "1 to create, 0 to update, 1 unchanged"
     assert find_product_by_sku(row["sku"]).price_cents != 100
     assert find_product_by_sku("DQ-NEW-1") is not None
+
+
+# Treatment protocols ----------------------------------------------------------------------
+
+
+def protocol_of(sku: str) -> tuple | None:
+    protocol = find_product_by_sku(sku).protocol
+    if protocol is None:
+        return None
+    volumes = {area.value: str(volume) for area, volume in protocol.volume_by_area.items()}
+    return (
+        protocol.sessions_min,
+        protocol.sessions_max,
+        protocol.interval_days,
+        protocol.repeat_months,
+        volumes,
+        protocol.patient_contraindications,
+    )
+
+
+def test_an_import_gives_changes_and_removes_protocols_with_audit_events(catalogue):
+    rows = {row["sku"]: row for row in exported_rows()}
+    hydra = {**rows["DQ-HYDRA-5"], "sessions": "4", "volume_per_session": "scalp:2"}
+    formula = {**rows["DQ-FORMULA-1"]}
+    created = new_row(
+        sessions="8 to 10",
+        interval_days="14",
+        repeat_months="12",
+        volume_per_session="scalp:2.5",
+        patient_contraindications="Not while pregnant.",
+    )
+    plan = plan_import(csv_bytes([hydra, formula, created]))
+    assert plan.summary() == "1 to create, 1 to update, 1 unchanged"
+    assert plan.rows[0].changed == ["sessions", "volume_per_session"]
+
+    import_products(None, csv_bytes([hydra, formula, created]))
+    db.session.commit()
+    assert protocol_of("DQ-HYDRA-5") == (
+        4,
+        4,
+        7,
+        12,
+        {"scalp": "2.00"},
+        "Not while pregnant or breastfeeding.",
+    )
+    assert protocol_of("DQ-FORMULA-1") is None
+    assert protocol_of("DQ-NEW-1") == (8, 10, 14, 12, {"scalp": "2.50"}, "Not while pregnant.")
+    update = db.session.scalar(
+        select(AuditEvent.reason).where(AuditEvent.action == "product.update")
+    )
+    assert "protocol: 8-12 sessions every 7 days" in update
+    assert "→ 4 sessions every 7 days" in update
+
+    emptied = {**hydra, **dict.fromkeys(PROTOCOL_COLUMNS, "")}
+    import_products(None, csv_bytes([emptied]))
+    db.session.commit()
+    assert protocol_of("DQ-HYDRA-5") is None
+
+
+def test_a_file_without_the_protocol_columns_keeps_each_products_protocol(catalogue):
+    before = protocol_of("DQ-HYDRA-5")
+    changed = {**exported_rows()[1], "price": "155"}
+    assert changed["sku"] == "DQ-HYDRA-5"
+
+    plan = import_products(None, csv_bytes([changed, new_row()], OLDER_COLUMNS))
+    db.session.commit()
+
+    assert plan.summary() == "1 to create, 1 to update, 0 unchanged"
+    assert plan.rows[0].changed == ["price"]
+    assert find_product_by_sku("DQ-HYDRA-5").price_cents == 15500
+    assert protocol_of("DQ-HYDRA-5") == before is not None
+    assert protocol_of("DQ-NEW-1") is None
 
 
 # Bad files ---------------------------------------------------------------------------------
@@ -272,8 +373,55 @@ def without_column(name: str) -> bytes:
         ),
         pytest.param(
             csv_bytes([new_row()]) + b"DQ-SHORT-1,Short row\r\n",
-            ["line 3: 2 cells, where the header row has 15."],
+            ["line 3: 2 cells, where the header row has 20."],
             id="short-row",
+        ),
+        pytest.param(
+            csv_bytes([new_row()], OLDER_COLUMNS) + b"DQ-SHORT-1,Short row\r\n",
+            ["line 3: 2 cells, where the header row has 15."],
+            id="short-row-without-protocol-columns",
+        ),
+        pytest.param(
+            without_column("interval_days"),
+            ["line 1, column interval_days: this column is missing from the header row."],
+            id="some-protocol-columns-only",
+        ),
+        pytest.param(
+            csv_bytes(
+                [
+                    new_row(
+                        sessions="eight",
+                        interval_days="2 weeks",
+                        repeat_months="12",
+                        volume_per_session="scalp:2.5|elbow:1",
+                    )
+                ]
+            ),
+            [
+                "line 2, column sessions: 'eight' is not a number of sessions such as 4 or 8-12.",
+                "line 2, column interval_days: '2 weeks' is not a whole number of days.",
+                "line 2, column volume_per_session: 'elbow' is not a treatment area: one of"
+                " face, neck-decollete, body, scalp, hands.",
+            ],
+            id="bad-protocol-cells",
+        ),
+        pytest.param(
+            csv_bytes(
+                [
+                    new_row(
+                        sessions="12-8",
+                        interval_days="14",
+                        repeat_months="12",
+                        volume_per_session="face:2",
+                    )
+                ]
+            ),
+            [
+                "line 2, column sessions: The most sessions cannot be fewer than the fewest.",
+                "line 2, column volume_per_session: None of the product's indications is on"
+                " the face: leave it empty, or add such an indication.",
+            ],
+            id="protocol-against-the-rules",
         ),
     ],
 )

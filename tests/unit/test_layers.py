@@ -37,6 +37,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "mail",
     },
     "payments": {"catalog", "inventory", "licensing", "orders", "accounts", "audit", "mail"},
+    "courses": {"catalog", "inventory", "licensing", "checkout", "accounts", "audit", "mail"},
 }
 DOMAINS = set(MAY_IMPORT)
 TOP = {"admin", "api", "storefront", "cli", "worker", "demo", "demo_accounts", "models"}
