@@ -13,10 +13,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.config import ROOT, BaseConfig, ConfigError, config_class
 from shop.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from shop.media.images import MAX_BYTES as PRODUCT_IMAGE_MAX_BYTES
 
 __all__ = ["create_app", "ConfigError"]
 
-# Request bodies may exceed the largest licence scan by this much (the form's other
+# Request bodies may exceed the largest licence scan or product picture by this much (the form's other
 # fields and the multipart framing); anything bigger is cut off with a 413 unread.
 UPLOAD_MARGIN_BYTES = 512 * 1024
 
@@ -35,7 +36,8 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
     app.config.update(overrides)
     cls.validate(app.config)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = app.config["LICENCE_MAX_BYTES"] + UPLOAD_MARGIN_BYTES
+        largest = max(app.config["LICENCE_MAX_BYTES"], PRODUCT_IMAGE_MAX_BYTES)
+        app.config["MAX_CONTENT_LENGTH"] = largest + UPLOAD_MARGIN_BYTES
     app.config["SHOP_ENV"] = cls.ENV_NAME
 
     if app.config.get("PROXY_COUNT"):
@@ -102,6 +104,7 @@ VIEW_MODULES = (
     "shop.admin.leaflet",
     "shop.admin.orders",
     "shop.admin.shipping",
+    "shop.admin.pictures",
     "shop.admin.stock",
     "shop.admin.users",
     "shop.admin.views",
@@ -110,6 +113,7 @@ VIEW_MODULES = (
     "shop.checkout.views",
     "shop.courses.views",
     "shop.licensing.views",
+    "shop.media.views",
     "shop.orders.views",
     "shop.payments.views",
     "shop.shipping.views",
@@ -127,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.courses.blueprint import bp as courses_bp
     from shop.health import bp as health_bp
     from shop.licensing.blueprint import bp as licensing_bp
+    from shop.media.blueprint import bp as media_bp
     from shop.orders.blueprint import bp as orders_bp
     from shop.payments.blueprint import bp as payments_bp
     from shop.shipping.blueprint import bp as shipping_bp
@@ -136,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(storefront_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(licensing_bp)
+    app.register_blueprint(media_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(courses_bp, url_prefix="/planner")
     app.register_blueprint(orders_bp)

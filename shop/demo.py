@@ -5,7 +5,9 @@ indications (a CSV each), the products as the CSV the back office imports and
 exports (loaded through that importer, so every ``make run`` exercises it), and the
 stock lots, received through the inventory so that the ledger has their receipts;
 three shipping methods (standard, express, cold chain) with their rates over a few
-zones, made through the back office's services.
+zones, made through the back office's services. Each product's picture is drawn by
+shop.demo_images and uploaded through the back office's upload service before the
+import, which attaches it by its file name.
 A lot's expiry is a number of days from the day of seeding, so the demo stock stays
 fresh (a negative number is a lot that has already expired).
 
@@ -28,17 +30,20 @@ from sqlalchemy import func, insert, select
 
 from shop.catalog.csv_io import ImportMode, RowAction, import_products
 from shop.catalog.enums import ConcentrationUnit, Profession
+from shop.catalog.images import find_image_by_filename, set_product_images, upload_image
 from shop.catalog.models import (
     Brand,
     Indication,
     Ingredient,
     Product,
+    ProductImage,
     ProductIngredient,
     ProductProfession,
     ProductProtocol,
     ProtocolVolume,
     product_indications,
 )
+from shop.catalog.presenters import format_pack
 from shop.catalog.services import (
     create_brand,
     create_indication,
@@ -49,6 +54,7 @@ from shop.catalog.services import (
     search_fields,
 )
 from shop.database import utcnow
+from shop.demo_images import cached_drawing, picture_filename
 from shop.extensions import db
 from shop.inventory.enums import MovementKind
 from shop.inventory.models import StockLot, StockMovement
@@ -75,13 +81,15 @@ class SeedReport:
     ingredients: int = 0
     indications: int = 0
     products: int = 0
+    pictures: int = 0
     lots: int = 0
     shipping_methods: int = 0
 
     def __str__(self) -> str:
         return (
             f"added {self.brands} brands, {self.ingredients} ingredients, {self.indications} indications, "
-            f"{self.products} products, {self.lots} stock lots, {self.shipping_methods} shipping methods"
+            f"{self.pictures} pictures, {self.products} products, {self.lots} stock lots,"
+            f" {self.shipping_methods} shipping methods"
         )
 
 
@@ -96,9 +104,14 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
     )
     report.ingredients = _ensure(demo_rows("ingredients"), find_ingredient, create_ingredient)
     report.indications = _ensure(demo_rows("indications"), find_indication, create_indication)
+    report.pictures = _seed_pictures(demo_rows("products"))
     # Products an administrator has edited keep their edits: only missing SKUs are created.
     plan = import_products(None, DEMO_PRODUCTS.read_bytes(), mode=ImportMode.CREATE_MISSING)
     report.products = plan.count(RowAction.CREATE)
+    # A demo product seeded before products had pictures gets its own; others keep theirs.
+    for row in plan.rows:
+        if row.action == RowAction.UNCHANGED and not row.product.images and row.fields.images:
+            set_product_images(None, row.product, row.fields.images)
     report.lots = _seed_lots(demo_rows("lots"), today)
     report.shipping_methods = seed_demo_shipping()
     return report
@@ -163,6 +176,26 @@ def seed_demo_shipping() -> int:
     return len(methods)
 
 
+def _pack(row: dict[str, str]) -> str:
+    return format_pack(int(row["units_per_pack"]), Decimal(row["volume_ml"]), row["form"])
+
+
+def _seed_pictures(rows: list[dict[str, str]]) -> int:
+    """Draw and upload each demo product's picture that the library does not have yet."""
+    brands = {brand.slug: brand.name for brand in db.session.scalars(select(Brand))}
+    added = 0
+    for row in rows:
+        filename = picture_filename(row["slug"])
+        if find_image_by_filename(filename) is not None:
+            continue
+        data = cached_drawing(
+            row["brand"], brands[row["brand"]], row["name"], row["form"], _pack(row)
+        )
+        _image, new = upload_image(None, data, filename)
+        added += new
+    return added
+
+
 def _ensure(rows: list[dict], find, create) -> int:
     """Create each row missing by slug; how many were created."""
     created = 0
@@ -174,13 +207,14 @@ def _ensure(rows: list[dict], find, create) -> int:
 
 
 def _seed_lots(rows: list[dict[str, str]], today: date) -> int:
-    known = set(
-        db.session.execute(
+    known = {
+        (sku, lot_number)
+        for sku, lot_number in db.session.execute(
             select(Product.sku, StockLot.lot_number).join(
                 StockLot, StockLot.product_id == Product.id
             )
-        ).tuples()
-    )
+        )
+    }
     products = {
         product.sku: product
         for product in db.session.scalars(
@@ -250,6 +284,17 @@ def _matching(items: list, keys: list[str], *attrs: str) -> list:
     return found or items
 
 
+def _generated_pictures() -> dict[str, int]:
+    """One picture per form, shared by the generated products: their ids by form."""
+    pictures = {}
+    for form in dict.fromkeys(form for form, _volume, _units in _SIZES):
+        data = cached_drawing("generated", "MesoPro", "Generated formula", form, "For load tests")
+        filename = f"generated-{form}.png"
+        image = find_image_by_filename(filename) or upload_image(None, data, filename)[0]
+        pictures[form] = image.id
+    return pictures
+
+
 def seed_generated_products(count: int) -> int:
     """Make sure ``count`` generated products exist (beside the demo ones); returns how many were added."""
     if count <= 0:
@@ -270,6 +315,7 @@ def seed_generated_products(count: int) -> int:
     if not (brands and ingredients and indications):
         raise RuntimeError("seed the demo catalogue first: generated products reuse its vocabulary")
 
+    pictures = _generated_pictures()
     now = utcnow()
     today = now.date()
     added = 0
@@ -392,6 +438,19 @@ def seed_generated_products(count: int) -> int:
                 {"product_id": ids[sku], "profession": p}
                 for sku, items in professions.items()
                 for p in items
+            ],
+        )
+        # Listings of generated products show thumbnails too (the benchmark measures them).
+        db.session.execute(
+            insert(ProductImage),
+            [
+                {
+                    "product_id": ids[row["sku"]],
+                    "image_id": pictures[row["form"]],
+                    "position": 0,
+                    "alt_text": f"The pack of {row['name']}",
+                }
+                for row in rows
             ],
         )
         lots = [

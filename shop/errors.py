@@ -13,7 +13,7 @@ import time
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable
 
 from shop.durations import describe_duration
 from shop.extensions import db, limiter
@@ -30,6 +30,12 @@ RETRY_AFTER_SECONDS = 10
 # What the DB-API calls trouble with the database itself, not with the statement: refused or
 # lost connections, timeouts (connect, statement, the pool's wait), a missing SQLite file.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+NOT_FOUND_MESSAGE = (
+    "There is no page at this address: it may have been mistyped, or the page has moved."
+    " Search the catalogue or start again from its first page."
+)
 
 
 def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
@@ -105,6 +111,8 @@ def rate_limited_message() -> str:
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
     message, title = error.description or error.name, error.name
+    if status == 404 and message == NotFound.description:  # the shop's words, not werkzeug's
+        message, title = NOT_FOUND_MESSAGE, "Not found"
     if status == 429:  # say when to try again, in words as well as in Retry-After
         message, title = rate_limited_message(), "Too many attempts"
     if is_api_request():

@@ -7,6 +7,8 @@
   is ``public`` with a short ``max-age`` (``PUBLIC_MAX_AGE``), so a proxy in front may
   serve it for that long; its ``ETag`` (set by the view) lets a browser or the proxy
   ask again for a 304.
+- A media file at its content-hash URL (shop.media) keeps the ``public, immutable``
+  its view set, whoever asks: its bytes are the same for everyone, forever.
 - Anything else keeps what its view set.
 
 A public read's ETag is made of what it shows that can change: the catalogue token,
@@ -29,6 +31,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from shop.config import ROOT
 
 PUBLIC_BLUEPRINTS = frozenset(["storefront", "api"])
+IMMUTABLE_BLUEPRINTS = frozenset(["media"])
 READS = frozenset(["GET", "HEAD"])
 
 
@@ -87,6 +90,12 @@ def _has_session_cookie() -> bool:
 def register_cache_control(app: Flask) -> None:
     @app.after_request
     def _cache_control(response: Response) -> Response:
+        if (
+            request.blueprint in IMMUTABLE_BLUEPRINTS
+            and response.status_code in (200, 304)
+            and not response.headers.get("Set-Cookie")
+        ):
+            return response
         if has_session(response):
             response.headers["Cache-Control"] = "private, no-store"
             response.headers.pop("ETag", None)

@@ -6,10 +6,12 @@ from shop.audit.models import AuditEvent  # noqa: F401
 from shop.catalog import token  # noqa: F401  (its hooks: shop.catalog.token)
 from shop.catalog.models import (  # noqa: F401
     Brand,
+    CatalogImage,
     CatalogState,
     Indication,
     Ingredient,
     Product,
+    ProductImage,
     ProductIngredient,
     ProductProfession,
     ProductProtocol,
@@ -26,6 +28,7 @@ from shop.inventory.models import (  # noqa: F401
 )
 from shop.licensing.models import Licence, LicenceDocument  # noqa: F401
 from shop.mail.models import OutboxMessage  # noqa: F401
+from shop.media.models import MediaFile  # noqa: F401
 from shop.operations.models import JobSchedule, SchemaCompatibility, WorkerHeartbeat  # noqa: F401
 from shop.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
 from shop.payments.models import StripeEvent  # noqa: F401

@@ -13,7 +13,13 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of a complete HTML document (its <title> is the PDF's; its CSS in a
     <style>; nothing fetched)."""
     # Imported here: loading WeasyPrint loads Pango, which only PDF requests need.
+    from PIL import ImageFile
     from weasyprint import HTML
+
+    # Importing WeasyPrint tells Pillow, for the whole process, to accept cut-short
+    # pictures; the shop's documents embed none, and a product picture upload must keep
+    # refusing a damaged file (shop.media.images).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     def refuse(url: str, *_args, **_kwargs):
         raise ValueError(f"a PDF document fetches nothing ({url})")

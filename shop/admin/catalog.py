@@ -16,6 +16,8 @@ from shop.admin.catalog_forms import (
     ProductDeleteForm,
     ProductEditForm,
     ProductFilterForm,
+    ProductPictureForm,
+    ProductPictureUploadForm,
     ProtocolForm,
     TermCreateForm,
     TermMergeForm,
@@ -220,7 +222,31 @@ def _composition_rows_changed(form: ProductEditForm) -> bool:
     return False
 
 
-def _product_form_page(form, product: Product | None, context: dict, status: int = 200):
+def picture_forms(product: Product | None, refused=None) -> list:
+    """A form per picture of the product (its alt text and buttons); ``refused``, the one
+    just sent with its errors, takes its picture's place."""
+    if product is None:
+        return []
+    forms = []
+    for link in product.images:
+        form = ProductPictureForm(
+            formdata=None, prefix=f"picture-{link.id}", data={"alt_text": link.alt_text}
+        )
+        if refused is not None and refused[0] == link.id:
+            form = refused[1]
+        forms.append((link, form))
+    return forms
+
+
+def _product_form_page(
+    form,
+    product: Product | None,
+    context: dict,
+    status: int = 200,
+    *,
+    upload_form=None,
+    refused_picture=None,
+):
     return (
         render_template(
             "admin/catalog/product_form.html",
@@ -229,11 +255,19 @@ def _product_form_page(form, product: Product | None, context: dict, status: int
             kept_because=why_product_is_kept(product) if product is not None else None,
             delete_form=ProductDeleteForm(formdata=None),
             history=_history("product", product.id) if product is not None else [],
-            refused=status == 400,
+            refused=status == 400 and upload_form is None and refused_picture is None,
+            upload_form=upload_form or ProductPictureUploadForm(formdata=None),
+            pictures=picture_forms(product, refused_picture),
             **context,
         ),
         status,
     )
+
+
+def product_page(product: Product, *, status: int = 200, **pictures):
+    """The product's page as saved, with a picture form sent back with its errors."""
+    form = ProductEditForm(formdata=None, data=_form_data(product))
+    return _product_form_page(form, product, _prepare(form), status, **pictures)
 
 
 def _save_product(form: ProductEditForm, product: Product | None):

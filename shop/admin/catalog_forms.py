@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -337,3 +337,48 @@ class ProductImportApplyForm(FlaskForm):
 
     content = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Import")
+
+
+# Pictures ------------------------------------------------------------------------------
+
+PICTURE_ACCEPT = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
+
+
+class ProductPictureUploadForm(FlaskForm):
+    """A new picture for a product, uploaded on its page."""
+
+    file = FileField(
+        "Picture",
+        validators=[FileRequired("Choose a photo to upload.")],
+        description="JPEG, PNG or WebP, at most 10 MB. It is re-encoded: turned upright,"
+        " its metadata (camera, place) removed.",
+        render_kw={"accept": PICTURE_ACCEPT},
+    )
+    alt_text = StringField(
+        "Alt text",
+        validators=[DataRequired("Describe the picture for people who cannot see it.")],
+        description="What the picture shows, for screen readers and when it cannot load:"
+        " “The pack of Hydra HA 20 with one vial”.",
+        render_kw={"maxlength": 250},
+    )
+    submit = SubmitField("Upload the picture")
+
+
+class ProductPictureForm(FlaskForm):
+    """One of a product's pictures: its alt text saved, or the picture moved or taken off
+    (the button pressed sends ``action``)."""
+
+    alt_text = StringField("Alt text", render_kw={"maxlength": 250})
+
+
+class PictureLibraryUploadForm(FlaskForm):
+    """Several pictures at once, for the product CSV to name."""
+
+    files = MultipleFileField(
+        "Pictures",
+        validators=[FileRequired("Choose one or more photos to upload.")],
+        description="JPEG, PNG or WebP, at most 10 MB each. The product CSV names each"
+        " picture by its file name.",
+        render_kw={"accept": PICTURE_ACCEPT},
+    )
+    submit = SubmitField("Upload the pictures")

@@ -146,6 +146,11 @@ def _product_properties() -> dict[str, Any]:
             "minimum": 0,
             "description": "Packs that can be sold now (unexpired lots); null where hidden from this caller.",
         },
+        "images": {
+            "type": "array",
+            "description": "The product's pictures in order (the first is its main one); empty where it has none.",
+            "items": _ref("Image"),
+        },
     }
 
 
@@ -162,6 +167,7 @@ PRODUCT_FIELDS = [
     "indications",
     "professions",
     "available",
+    "images",
 ]
 
 
@@ -367,6 +373,45 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "amount_cents": {"type": "integer", "minimum": 0},
                         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    },
+                },
+                "Image": {
+                    "type": "object",
+                    "required": ["alt", "width", "height", "sizes"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "alt": {
+                            "type": "string",
+                            "description": "What the picture shows, for people who cannot see it.",
+                        },
+                        "width": {"type": "integer", "minimum": 1},
+                        "height": {"type": "integer", "minimum": 1},
+                        "sizes": {
+                            "type": "array",
+                            "minItems": 1,
+                            "description": (
+                                "The widths kept (160, 480 and 1200 pixels, or fewer for a smaller "
+                                "picture), narrowest first, each as WebP and JPEG. The URLs name "
+                                "their content and never change: they may be cached for good."
+                            ),
+                            "items": {
+                                "type": "object",
+                                "required": ["width", "height", "webp", "jpeg"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "width": {"type": "integer", "minimum": 1},
+                                    "height": {"type": "integer", "minimum": 1},
+                                    "webp": {
+                                        "type": "string",
+                                        "pattern": "^/media/[0-9a-f]{64}[.]webp$",
+                                    },
+                                    "jpeg": {
+                                        "type": "string",
+                                        "pattern": "^/media/[0-9a-f]{64}[.]jpg$",
+                                    },
+                                },
+                            },
+                        },
                     },
                 },
                 "Product": product,

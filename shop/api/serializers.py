@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from shop.catalog.listing import CatalogPage, ProductSummary
+from shop.catalog.listing import CatalogPage, ImageRef, ProductSummary
 from shop.catalog.query import FILTER_GROUPS
 from shop.catalog.services import TermCount
 from shop.inventory.services import StockLevel
@@ -17,8 +17,30 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def image_item(image: ImageRef, media_url: Callable[[str, str], str]) -> dict[str, Any]:
+    """A picture: its alt text, and each width kept as WebP and JPEG (narrowest first)."""
+    return {
+        "alt": image.alt_text,
+        "width": image.width,
+        "height": image.height,
+        "sizes": [
+            {
+                "width": width,
+                "height": height,
+                "webp": media_url(webp, "webp"),
+                "jpeg": media_url(jpeg, "jpg"),
+            }
+            for width, height, webp, jpeg in image.renditions
+        ],
+    }
+
+
 def product_item(
-    summary: ProductSummary, stock: Mapping[int, StockLevel], *, show_price: bool = True
+    summary: ProductSummary,
+    stock: Mapping[int, StockLevel],
+    media_url: Callable[[str, str], str],
+    *,
+    show_price: bool = True,
 ) -> dict[str, Any]:
     """A product as the API gives it; ``price`` and ``available`` are null where prices
     and stock are hidden from the caller (PRICES_VISIBLE_TO)."""
@@ -44,14 +66,21 @@ def product_item(
         ],
         "professions": list(summary.professions),
         "available": stock[summary.id].quantity if show_price else None,
+        "images": [image_item(image, media_url) for image in summary.images],
     }
 
 
 def product_list(
-    page: CatalogPage, stock: Mapping[int, StockLevel], *, show_price: bool = True
+    page: CatalogPage,
+    stock: Mapping[int, StockLevel],
+    media_url: Callable[[str, str], str],
+    *,
+    show_price: bool = True,
 ) -> dict[str, Any]:
     return {
-        "items": [product_item(item, stock, show_price=show_price) for item in page.items],
+        "items": [
+            product_item(item, stock, media_url, show_price=show_price) for item in page.items
+        ],
         "total": page.total,
         "page": page.query.page,
         "per_page": page.query.per_page,

@@ -16,6 +16,7 @@ from shop.api import serializers
 from shop.api.blueprint import bp
 from shop.api.openapi import openapi_document
 from shop.catalog.listing import list_products, summarise
+from shop.catalog.presenters import UrlBuilder
 from shop.catalog.query import catalog_query_from
 from shop.catalog.services import (
     get_active_product,
@@ -41,7 +42,7 @@ def product_list():
     etag = public_etag(page.token, stock)
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
-    payload = serializers.product_list(page, stock, show_price=_prices_shown())
+    payload = serializers.product_list(page, stock, UrlBuilder().media, show_price=_prices_shown())
     return with_etag(jsonify(payload), etag)
 
 
@@ -53,7 +54,9 @@ def product_detail(slug: str):
     etag = public_etag(token, stock)
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
-    item = serializers.product_item(summarise(product), stock, show_price=_prices_shown())
+    item = serializers.product_item(
+        summarise(product), stock, UrlBuilder().media, show_price=_prices_shown()
+    )
     item["description"] = product.description
     item["contraindications"] = product.contraindications
     return with_etag(jsonify(item), etag)

@@ -8,6 +8,10 @@ has no problem, all of it or nothing, through the back office's own services
 audit event. A file exported and imported again is all "unchanged": nothing is
 written, not even the catalogue token.
 
+Pictures are uploaded on their own (the back office's Pictures page or a product's
+page) and named here by file name, each with its alt text; a file without the
+``images`` column leaves every product's pictures as they are.
+
 Services flush and never commit; the caller owns the transaction.
 """
 
@@ -30,8 +34,21 @@ from shop.accounts.models import User
 from shop.catalog.editing import ProductFields, add_product, check_product_fields, edit_product
 from shop.catalog.enums import ConcentrationUnit, ProductForm, Profession, TreatmentArea
 from shop.catalog.errors import CatalogError, CatalogFieldErrors
+from shop.catalog.images import (
+    MAX_IMAGES_PER_PRODUCT,
+    ImageChoice,
+    alt_text_problem,
+    set_product_images,
+)
 from shop.catalog.listing import PRODUCT_LOAD_OPTIONS
-from shop.catalog.models import Brand, Indication, Ingredient, Product, ProductProtocol
+from shop.catalog.models import (
+    Brand,
+    CatalogImage,
+    Indication,
+    Ingredient,
+    Product,
+    ProductProtocol,
+)
 from shop.catalog.protocols import (
     AREA_SEPARATOR,
     VOLUME_PER_SESSION,
@@ -87,8 +104,9 @@ PROTOCOL_COLUMNS = (
 # Written on export and read when present: a file without them (made before they
 # existed) creates products with no weight, outside the cold chain, and leaves an
 # existing product's weight and cold chain as they are.
-OPTIONAL_COLUMNS = ("weight_g", "cold_chain")
-SEPARATOR = "|"  # between the values of a list cell: professions, ingredients, indications
+# ... and the images column: a file without it leaves every product's pictures as they are.
+OPTIONAL_COLUMNS = ("weight_g", "cold_chain", "images")
+SEPARATOR = "|"  # between the values of a list cell: professions, ingredients, indications, images
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
 # 'hyaluronic-acid:20 mg/ml', '0.5 %' or '0.5%'
@@ -188,6 +206,7 @@ def product_fields_of(product: Product) -> ProductFields:
         weight_g=product.weight_g,
         requires_cold_chain=product.requires_cold_chain,
         protocol=protocol_fields_of(product),
+        images=[ImageChoice(link.image, link.alt_text) for link in product.images],
     )
 
 
@@ -221,7 +240,17 @@ def row_of(fields: ProductFields) -> dict[str, str]:
         "weight_g": str(fields.weight_g),
         "cold_chain": "yes" if fields.requires_cold_chain else "no",
         **_protocol_cells(fields.protocol),
+        # 'hydra-box.jpg: The pack of Hydra 20|hydra-vial.jpg: One vial', in order
+        "images": SEPARATOR.join(
+            f"{choice.image.filename}: {choice.alt_text}" for choice in fields.images or ()
+        ),
     }
+
+
+def compared_columns(fields: ProductFields) -> tuple[str, ...]:
+    """The columns that say what these fields change: images only when the file has them."""
+    columns = COLUMNS + OPTIONAL_COLUMNS
+    return columns if fields.images is not None else tuple(c for c in columns if c != "images")
 
 
 def _protocol_cells(protocol: ProtocolFields | None) -> dict[str, str]:
@@ -299,13 +328,15 @@ class _Vocabulary:
     brands: dict[str, Brand]
     ingredients: dict[str, Ingredient]
     indications: dict[str, Indication]
+    images: dict[str, CatalogImage]  # by file name
 
     @classmethod
     def load(cls) -> _Vocabulary:
         def by_slug(model) -> dict:
             return {row.slug: row for row in db.session.scalars(select(model))}
 
-        return cls(by_slug(Brand), by_slug(Ingredient), by_slug(Indication))
+        images = {image.filename: image for image in db.session.scalars(select(CatalogImage))}
+        return cls(by_slug(Brand), by_slug(Ingredient), by_slug(Indication), images)
 
 
 def _listed(cell: str) -> list[str]:
@@ -355,6 +386,40 @@ def _shipping_cells(row: dict[str, str], report) -> tuple[int | None, bool | Non
     return weight, cold
 
 
+def _images(cell: str, vocabulary: _Vocabulary, report) -> list[ImageChoice]:
+    choices: list[ImageChoice] = []
+    seen: set[str] = set()
+    for entry in _listed(cell):
+        filename, colon, alt_text = (part.strip() for part in entry.partition(":"))
+        image = vocabulary.images.get(filename)
+        if image is None:
+            report(
+                "images",
+                f"there is no uploaded picture {filename!r}: upload it on the Pictures page"
+                " (or the product's page) first.",
+            )
+            continue
+        if filename in seen:
+            report("images", f"{filename} is named twice.")
+            continue
+        seen.add(filename)
+        if not colon or not alt_text:
+            report(
+                "images",
+                f"{filename} has no alt text: write it after a colon, as in"
+                f" {filename}: what the picture shows.",
+            )
+            continue
+        problem = alt_text_problem(alt_text)
+        if problem:
+            report("images", f"{filename}: {problem}")
+            continue
+        choices.append(ImageChoice(image, alt_text))
+    if len(seen) > MAX_IMAGES_PER_PRODUCT:
+        report("images", f"a product has at most {MAX_IMAGES_PER_PRODUCT} pictures.")
+    return choices
+
+
 def _fields_from(
     row: dict[str, str], vocabulary: _Vocabulary, report, existing: Product | None = None
 ) -> ProductFields | None:
@@ -397,6 +462,7 @@ def _fields_from(
             report("indications", f"there is no indication {slug!r}: create it first.")
         indications.append(indication)
     protocol = _protocol(row, report)
+    images = _images(row["images"], vocabulary, report) if "images" in row else None
     if report.count > before:
         return None
     name = row["name"].strip()
@@ -421,6 +487,7 @@ def _fields_from(
         if cold is not None
         else (existing.requires_cold_chain if existing else False),
         protocol=protocol,
+        images=images,
     )
 
 
@@ -476,7 +543,9 @@ def _protocol(row: dict[str, str], report):
 
 
 def _column_of(field_name: str) -> str:
-    """The CSV column of a field that check_product_fields names."""
+    """The CSV column of a field that check_product_fields (or the pictures' checks) names."""
+    if field_name in ("alt_text", "images"):
+        return "images"
     if field_name.startswith("composition-"):
         return "ingredients"
     if field_name.startswith("protocol-volume"):
@@ -600,9 +669,7 @@ def plan_import(data: bytes, *, mode: ImportMode = ImportMode.CREATE_OR_UPDATE) 
             plan.rows.append(PlannedRow(line, RowAction.CREATE, fields))
             continue
         wanted, current = row_of(fields), row_of(product_fields_of(product))
-        changed = [
-            column for column in COLUMNS + OPTIONAL_COLUMNS if wanted[column] != current[column]
-        ]
+        changed = [c for c in compared_columns(fields) if wanted[c] != current[c]]
         action = RowAction.UPDATE if changed else RowAction.UNCHANGED
         plan.rows.append(PlannedRow(line, action, fields, product, changed))
     return plan
@@ -622,8 +689,10 @@ def import_products(
             for row in plan.changes:
                 if row.action == RowAction.CREATE:
                     row.product = add_product(actor, row.fields)
-                else:
+                elif row.changed != ["images"]:
                     edit_product(actor, row.product, row.fields)
+                if row.fields.images is not None:
+                    set_product_images(actor, row.product, row.fields.images)
     except CatalogFieldErrors as error:  # another change came in between plan and apply
         raise ProductImportRefused(
             [Problem(row.line, _column_of(name), message) for name, message in error.errors.items()]

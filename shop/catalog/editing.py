@@ -27,6 +27,7 @@ from shop.catalog.enums import (
     TreatmentArea,
 )
 from shop.catalog.errors import CatalogFieldErrors
+from shop.catalog.images import ImageChoice
 from shop.catalog.models import (
     Brand,
     Indication,
@@ -86,6 +87,9 @@ class ProductFields:
     weight_g: int = 0  # a pack as shipped, in grams
     requires_cold_chain: bool = False
     protocol: ProtocolFields | None = None  # None: the product has no treatment protocol
+    # The product's pictures in order (the CSV's images column); None leaves them as they
+    # are (the product form, which has its own section for them, and older CSV files).
+    images: Sequence[ImageChoice] | None = None
 
 
 @dataclass

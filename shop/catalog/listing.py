@@ -1,7 +1,7 @@
 """The catalogue list with its facet counts: the facet index answers which products and
 how many (shop.catalog.facets), free text is matched in the database, and the page's
-products are read from it (four statements: products with brands, compositions,
-indications, professions).
+products are read from it (five statements: products with brands, compositions,
+indications, professions, pictures).
 
 Filters combine as the design says: several values of one group match any of
 them, different groups must all match. A group's facet counts apply every
@@ -24,9 +24,11 @@ from shop.catalog.errors import CatalogError
 from shop.catalog.facets import FacetIndex, TextMatch, current_index
 from shop.catalog.models import (
     Brand,
+    CatalogImage,
     Indication,
     Ingredient,
     Product,
+    ProductImage,
     ProductIngredient,
     ProductProfession,
     product_indications,
@@ -60,6 +62,17 @@ class IndicationRef(NamedTuple):
     area: str
 
 
+class ImageRef(NamedTuple):
+    """One of a product's pictures: its alt text, and the media keys of each width kept."""
+
+    alt_text: str
+    width: int
+    height: int
+    renditions: tuple[
+        tuple[int, int, str, str], ...
+    ]  # (width, height, WebP, JPEG), narrowest first
+
+
 @dataclass(frozen=True)
 class ProductSummary:
     """A picklable snapshot of a product, everything a list or an API item shows."""
@@ -79,6 +92,7 @@ class ProductSummary:
     indications: tuple[IndicationRef, ...]
     professions: tuple[str, ...]
     created_at: datetime
+    images: tuple[ImageRef, ...] = ()
 
     @property
     def areas(self) -> tuple[str, ...]:
@@ -104,8 +118,18 @@ class CatalogPage:
         return max(1, -(-self.total // self.query.per_page))
 
 
+def image_ref(link: ProductImage) -> ImageRef:
+    image = link.image
+    return ImageRef(link.alt_text, image.width, image.height, _renditions(image.renditions))
+
+
+def _renditions(stored: list) -> tuple[tuple[int, int, str, str], ...]:
+    return tuple((width, height, webp, jpeg) for width, height, webp, jpeg in stored)
+
+
 def summarise(product: Product) -> ProductSummary:
-    """Snapshot a product whose brand, composition, indications and professions are loaded."""
+    """Snapshot a product whose brand, composition, indications, professions and pictures
+    are loaded."""
     return ProductSummary(
         id=product.id,
         sku=product.sku,
@@ -133,6 +157,7 @@ def summarise(product: Product) -> ProductSummary:
         ),
         professions=tuple(str(profession) for profession in product.professions),
         created_at=product.created_at,
+        images=tuple(image_ref(link) for link in product.images),
     )
 
 
@@ -141,14 +166,7 @@ PRODUCT_LOAD_OPTIONS = (
     selectinload(Product.composition).joinedload(ProductIngredient.ingredient),
     selectinload(Product.indications),
     selectinload(Product.profession_links),
-)
-
-
-PRODUCT_LOAD_OPTIONS = (
-    joinedload(Product.brand),
-    selectinload(Product.composition).joinedload(ProductIngredient.ingredient),
-    selectinload(Product.indications),
-    selectinload(Product.profession_links),
+    selectinload(Product.images),  # each with its picture, joined
 )
 
 
@@ -205,6 +223,19 @@ _INDICATIONS = (
 _PROFESSIONS = select(ProductProfession.product_id, ProductProfession.profession).where(
     ProductProfession.product_id.in_(_IDS)
 )
+# Every picture of the page's products in one statement, never one per card.
+_IMAGES = (
+    select(
+        ProductImage.product_id,
+        ProductImage.alt_text,
+        CatalogImage.width,
+        CatalogImage.height,
+        CatalogImage.renditions,
+    )
+    .join(CatalogImage, CatalogImage.id == ProductImage.image_id)
+    .where(ProductImage.product_id.in_(_IDS))
+    .order_by(ProductImage.product_id, ProductImage.position)
+)
 
 
 PROFESSIONS = tuple(profession.value for profession in Profession)  # in the enum's order
@@ -216,8 +247,8 @@ def _concentration(value: Decimal | None, unit: str | None) -> str | None:
 
 def load_summaries(product_ids: list[int], index: FacetIndex) -> list[ProductSummary]:
     """These products' summaries, in the order given: kept with the facet index, or read
-    in four statements (the products with their brands, the compositions, the
-    indications and the professions) and kept there.
+    in five statements (the products with their brands, the compositions, the
+    indications, the professions and the pictures) and kept there.
 
     Reading them took two thirds of a listing's time (bench/README.md). A summary is
     the same for every visitor and changes only with the catalogue token, so it lives
@@ -258,6 +289,11 @@ def read_summaries(product_ids: list[int]) -> list[ProductSummary]:
     allowed: dict[int, set[str]] = {product_id: set() for product_id in product_ids}
     for product_id, profession in db.session.execute(_PROFESSIONS, ids):
         allowed[product_id].add(str(profession))
+    images: dict[int, list[ImageRef]] = {product_id: [] for product_id in product_ids}
+    for row in db.session.execute(_IMAGES, ids):
+        images[row.product_id].append(
+            ImageRef(row.alt_text, row.width, row.height, _renditions(row.renditions))
+        )
     return [
         ProductSummary(
             id=row.id,
@@ -275,6 +311,7 @@ def read_summaries(product_ids: list[int]) -> list[ProductSummary]:
             indications=tuple(indications[row.id]),
             professions=tuple(p for p in PROFESSIONS if p in allowed[row.id]),
             created_at=row.created_at,
+            images=tuple(images[row.id]),
         )
         for row in db.session.execute(_PRODUCTS, ids)
     ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -157,6 +158,11 @@ class Product(db.Model):
     protocol: Mapped[ProductProtocol | None] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductImage.position",
+    )
 
     @property
     def professions(self) -> list[Profession]:
@@ -222,6 +228,49 @@ class ProductProfession(db.Model):
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
     )
     profession: Mapped[Profession] = mapped_column(String(32), primary_key=True)
+
+
+class CatalogImage(db.Model):
+    """A picture uploaded to the catalogue, kept re-encoded in fixed widths (shop.media).
+
+    Its file name is what the product CSV names it by; the same file uploaded again is
+    this picture (its SHA-256), not a second copy.
+    """
+
+    __tablename__ = "catalog_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255), unique=True)
+    source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)  # upright, as uploaded
+    height: Mapped[int] = mapped_column(Integer)
+    # [[width, height, WebP key, JPEG key], ...], narrowest first: the media storage's keys.
+    renditions: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CatalogImage {self.filename}>"
+
+
+class ProductImage(db.Model):
+    """One of a product's pictures, in its place among them, with the text that stands for it."""
+
+    __tablename__ = "product_images"
+    __table_args__ = (
+        UniqueConstraint("product_id", "image_id"),
+        Index("ix_product_images_product_position", "product_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    image_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_images.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    alt_text: Mapped[str] = mapped_column(String(250))
+
+    product: Mapped[Product] = relationship(back_populates="images")
+    image: Mapped[CatalogImage] = relationship(lazy="joined")
 
 
 class CatalogState(db.Model):

@@ -1,9 +1,9 @@
 """The catalogue token: one value that changes with every change to the catalogue.
 
 The ``catalog_state`` row holds a random token that changes in the same
-transaction as any change to brands, ingredients, indications or products (a
-``before_flush`` hook sees ORM changes, a ``do_orm_execute`` hook bulk statements
-run through the session). Each process keeps its facet index for one token
+transaction as any change to brands, ingredients, indications, products or their
+pictures (a ``before_flush`` hook sees ORM changes, a ``do_orm_execute`` hook bulk
+statements run through the session). Each process keeps its facet index for one token
 (shop.catalog.facets) and builds it again when the token moves, and the public
 pages' ETags carry it, so every worker and host sees a change at once. A
 rolled-back change leaves the old token, which still describes the data.
@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from shop.catalog.models import (
     Brand,
+    CatalogImage,
     CatalogState,
     Indication,
     Ingredient,
     Product,
+    ProductImage,
     ProductIngredient,
     ProductProfession,
     product_indications,
@@ -30,7 +32,16 @@ from shop.database import utcnow
 from shop.extensions import db
 
 STATE_ID = 1
-CATALOG_MODELS = (Brand, Ingredient, Indication, Product, ProductIngredient, ProductProfession)
+CATALOG_MODELS = (
+    Brand,
+    Ingredient,
+    Indication,
+    Product,
+    ProductIngredient,
+    ProductProfession,
+    ProductImage,
+    CatalogImage,
+)
 CATALOG_TABLES = frozenset(
     [*(model.__table__.name for model in CATALOG_MODELS), product_indications.name]
 )

@@ -78,7 +78,9 @@ def _change(change: Callable[[], str], back: str):
         db.session.rollback()
         if error.code == CartError.PRODUCT_NOT_FOUND:
             raise  # nothing to go back to: the error page says so
-        flash(error.message, "error")
+        # A refusal by the gate is flashed as such: a page that shows the same verdict
+        # then says it once (macros/product.html, verdict_note).
+        flash(error.message, "gate" if error.status == 403 else "error")
         return redirect(back, 303)
     db.session.commit()
     flash(message, "success")

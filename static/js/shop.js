@@ -145,3 +145,51 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
 });
+
+// A table that scrolls sideways says so: a hint under it, and a fade at the edge where
+// more columns wait (shop.css), kept up to date as the window and the table scroll.
+function markScrollable(region) {
+  region.classList.toggle("is-scrollable", region.scrollWidth > region.clientWidth + 1);
+  region.classList.toggle("at-end", region.scrollLeft + region.clientWidth >= region.scrollWidth - 1);
+}
+
+const scrollingTables = document.querySelectorAll(".table-responsive");
+scrollingTables.forEach((region) => {
+  const hint = document.createElement("p");
+  hint.className = "scroll-hint small text-body-secondary mt-n2";
+  hint.setAttribute("aria-hidden", "true"); // the region's own name says what it holds
+  hint.textContent = "Scroll sideways for more columns →";
+  region.after(hint);
+  markScrollable(region);
+  region.addEventListener("scroll", () => markScrollable(region), { passive: true });
+});
+window.addEventListener("resize", () => scrollingTables.forEach(markScrollable));
+
+// The product page's gallery: a thumbnail brings its picture into view without moving the
+// page, becomes the current one and says which picture shows, for screen readers. A swipe
+// or the arrow keys on the strip move the current thumbnail along.
+document.querySelectorAll("[data-gallery]").forEach((gallery) => {
+  const strip = gallery.querySelector(".gallery-strip");
+  const thumbs = Array.from(gallery.querySelectorAll(".gallery-thumb"));
+  const status = gallery.querySelector("[data-gallery-status]");
+  if (!strip || !thumbs.length) return;
+  const mark = (current) => thumbs.forEach((thumb) => {
+    if (thumb === current) thumb.setAttribute("aria-current", "true");
+    else thumb.removeAttribute("aria-current");
+  });
+  thumbs.forEach((thumb, index) => thumb.addEventListener("click", (event) => {
+    event.preventDefault();
+    mark(thumb);
+    strip.scrollTo({ left: index * strip.clientWidth });
+    const alt = thumb.querySelector("img").alt;
+    if (status) status.textContent = `Showing ${alt.charAt(0).toLowerCase()}${alt.slice(1)}`;
+  }));
+  let settle = null;
+  strip.addEventListener("scroll", () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => {
+      const shown = thumbs[Math.round(strip.scrollLeft / strip.clientWidth)];
+      if (shown && shown.getAttribute("aria-current") !== "true") mark(shown);
+    }, 120);
+  }, { passive: true });
+});

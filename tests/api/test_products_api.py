@@ -48,6 +48,7 @@ def test_an_item_carries_everything_the_design_lists(api, catalogue):
             ],
             "professions": ["physician", "dermatologist", "nurse"],
             "available": 50,
+            "images": [],
         }
     ]
 

@@ -98,6 +98,29 @@ def describe(violations: list[dict], url: str, viewport: dict | None) -> str:
     return "\n".join(lines)
 
 
+def assert_fits_the_screen(page: Page) -> None:
+    """Nothing on the page is wider than the window: it never scrolls sideways (at 390 px
+    as at 1280 px). Names the widest elements that stick out when it does."""
+    # The window as configured: on a phone Chrome widens its layout viewport (and
+    # window.innerWidth) to fit what sticks out, zooming the page out.
+    viewport = (page.viewport_size or {"width": 1280})["width"]
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width <= viewport:
+        return
+    culprits = page.evaluate(WIDER_THAN_THE_WINDOW, viewport)
+    raise AssertionError(
+        f"{page.url} is {width} px wide in a {viewport} px window: it scrolls sideways."
+        f" Sticking out: {culprits}"
+    )
+
+
+WIDER_THAN_THE_WINDOW = """viewport => Array.from(document.querySelectorAll('body *'))
+  .filter(el => el.getBoundingClientRect().right > viewport + 0.5)
+  .filter(el => !Array.from(el.children).some(c => c.getBoundingClientRect().right > viewport + 0.5))
+  .slice(0, 5)
+  .map(el => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`)"""
+
+
 def document_key(url: str) -> str:
     """One key per document: a #fragment (the skip link) does not make a new page."""
     return urldefrag(url).url
@@ -176,6 +199,7 @@ class PageAudit:
         violations = axe_violations(page)
         self.checked.add(key)
         assert not violations, describe(violations, page.url, page.viewport_size)
+        assert_fits_the_screen(page)
 
     def finish(self) -> None:
         """At the end of a test: audit the page it ends on, then make sure none was missed."""

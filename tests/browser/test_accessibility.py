@@ -88,6 +88,9 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     },
     "courses.product_leaflet_pdf": {"slug": DEMO_PLAN_PRODUCT},
     "static": {"filename": "css/shop.css"},
+    # A media file's URL names its bytes; no file has this one, so the 404 page is audited
+    # (the files themselves are pictures, not pages).
+    "media.media_file": {"key": "0" * 64, "extension": "jpg"},
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
 
@@ -103,6 +106,7 @@ STATES: list[tuple[str, str, int]] = [
 
 # Routes whose representative page answers with an error status on purpose.
 STATUS: dict[str, int] = {
+    "media.media_file": 404,
     "accounts.confirm_email": 400,
     "accounts.reset_password": 400,
     "health.prometheus_metrics": 404,  # no METRICS_TOKEN, no metrics: the 404 page

@@ -116,9 +116,15 @@ def test_each_refused_upload_says_why_and_keeps_nothing(submit, content, filenam
 def test_the_upload_limit_is_configured_and_the_body_limit_follows_it():
     from shop.licensing.documents import read_licence_upload
     from shop.licensing.errors import DocumentError
+    from shop.media.images import MAX_BYTES as PRODUCT_IMAGE_MAX_BYTES
 
+    # The body limit leaves room for the largest upload the shop takes: a licence
+    # document or a product picture, whichever may be larger.
     app = make_app("sqlite://", LICENCE_MAX_BYTES=1024)
-    assert app.config["MAX_CONTENT_LENGTH"] == 1024 + 512 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == PRODUCT_IMAGE_MAX_BYTES + 512 * 1024
+    larger = 3 * PRODUCT_IMAGE_MAX_BYTES
+    app = make_app("sqlite://", LICENCE_MAX_BYTES=larger)
+    assert app.config["MAX_CONTENT_LENGTH"] == larger + 512 * 1024
     with pytest.raises(DocumentError) as refused:
         read_licence_upload(io.BytesIO(PDF_BYTES + b"0" * 2000), "big.pdf", max_bytes=1024)
     assert refused.value.code == DocumentError.TOO_LARGE

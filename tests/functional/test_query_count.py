@@ -3,8 +3,10 @@
 The facet index answers the filters and counts in memory; a page then reads the
 catalogue token (is the index current?) and its products' stock, and the summaries
 of products no page has shown since the token moved (their brands, compositions,
-indications and professions). A logged-in visitor costs their user, their standing
-at the gate, the header's cart count and waiting order more.
+indications, professions and pictures: one statement for all of a page's thumbnails,
+never one per card, and none once the summaries are kept with the index). A logged-in
+visitor costs their user, their standing at the gate, the header's cart count and
+waiting order more.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from tests.factories import make_professional
 # token; stock
 LISTING_STATEMENTS = 2
 # Products not shown since the token moved: with brands, compositions, indications,
-# professions.
-SUMMARY_STATEMENTS = 4
+# professions, pictures.
+SUMMARY_STATEMENTS = 5
 # When the token has moved, the index is built again: the products with their brands,
 # the brands, ingredients and indications, and the two link tables.
 INDEX_BUILD_STATEMENTS = 6
@@ -54,6 +56,11 @@ def test_catalogue_statements_do_not_grow_with_the_page_size(
     if path.startswith("/api"):
         payload = response.get_json()
         assert len(payload["items"]) == 100 and payload["total"] > 100
+        assert all(item["images"] for item in payload["items"])
+    else:  # every card shows its thumbnail
+        html = response.get_data(as_text=True)
+        assert html.count('class="product-thumb"><picture>') == 100
+        assert "product-thumb-empty" not in html
     # The first request built the index; each page size shows products not shown before.
     first = INDEX_BUILD_STATEMENTS + LISTING_STATEMENTS + SUMMARY_STATEMENTS
     later = LISTING_STATEMENTS + SUMMARY_STATEMENTS
@@ -81,11 +88,11 @@ def test_a_catalogue_change_rebuilds_the_index_once(client, count_queries, big_c
 def test_product_page_statements_are_fixed(client, count_queries, big_catalogue):
     with count_queries() as counter:
         assert client.get("/products/generated-000007").status_code == 200
-    # token, product with brand, composition, indications, professions, stock
-    assert len(counter) == 6, "\n\n".join(counter.statements)
+    # token, product with brand, composition, indications, professions, pictures, stock
+    assert len(counter) == 7, "\n\n".join(counter.statements)
     with count_queries() as counter:
         assert client.get("/products/generated-000007").status_code == 200
-    assert len(counter) == 6  # a product page reads its product every time
+    assert len(counter) == 7  # a product page reads its product every time
 
 
 @pytest.mark.parametrize(

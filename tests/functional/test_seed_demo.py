@@ -107,7 +107,10 @@ def test_seed_demo_twice_changes_nothing(runner):
     before, token = table_counts(), current_token()
     again = runner.invoke(args=["shop", "seed-demo"])
     assert again.exit_code == 0, again.output
-    assert "added 0 brands, 0 ingredients, 0 indications, 0 products, 0 stock lots" in again.output
+    assert (
+        "added 0 brands, 0 ingredients, 0 indications, 0 pictures, 0 products, 0 stock lots"
+        in again.output
+    )
     assert table_counts() == before
     assert current_token() == token  # not even the catalogue cache is invalidated
 

@@ -3,13 +3,15 @@
 Two gunicorn instances with the production configuration (PROXY_COUNT=1) behind nginx
 with a self-signed certificate: log in with Secure cookies, anonymous pages kept by
 nginx's microcache and pages with a session never kept, the app's own 414 for a long
-URL and nginx's for a longer one, static files from disk with long cache headers, and
+URL and nginx's for a longer one, static files from disk with long cache headers, product pictures kept by nginx for
+everyone, and
 the client's address, as nginx passed it, in the app's log.
 """
 
 from __future__ import annotations
 
 import http.client
+import io
 import re
 import socket
 import ssl
@@ -71,21 +73,43 @@ class ShopHTTPS(http.client.HTTPSConnection):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, migrated_template):
+def picture_url(site_database) -> str:
+    """One picture uploaded through the upload service; the URL of its smallest WebP."""
+    from PIL import Image
+
+    from shop.catalog.images import upload_image
+    from shop.extensions import db
+    from tests.conftest import make_app
+
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 120, 160)).save(picture, "JPEG")
+    with make_app(site_database).app_context():
+        image, _ = upload_image(None, picture.getvalue(), "vial.jpg")
+        db.session.commit()
+        return f"/media/{image.renditions[0][2]}.webp"
+
+
+@pytest.fixture(scope="module")
+def site_database(migrated_template):
     skip_or_fail_without(nginx_missing_reason())
-    folder = tmp_path_factory.mktemp("nginx-smoke")
     with dbs.postgres_database("shop_nginx", template=migrated_template) as url:
         created = flask(
             url, "shop", "create-admin", ADMIN_EMAIL, env={"SHOP_ADMIN_PASSWORD": ADMIN_PASSWORD}
         )
         assert created.returncode == 0, created.stderr
-        env = production_env(url, PROXY_COUNT="1", SHOP_BASE_URL=f"https://{SERVER_NAME}")
-        with (
-            gunicorn(folder, env, workers=1, name="first") as first,
-            gunicorn(folder, env, workers=1, name="second") as second,
-            nginx(folder, [first.port, second.port]) as proxy,
-        ):
-            yield proxy, [first, second]
+        yield url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, site_database):
+    folder = tmp_path_factory.mktemp("nginx-smoke")
+    env = production_env(site_database, PROXY_COUNT="1", SHOP_BASE_URL=f"https://{SERVER_NAME}")
+    with (
+        gunicorn(folder, env, workers=1, name="first") as first,
+        gunicorn(folder, env, workers=1, name="second") as second,
+        nginx(folder, [first.port, second.port]) as proxy,
+    ):
+        yield proxy, [first, second]
 
 
 def fetch(site, method: str, path: str, headers=None, body: bytes | None = None) -> Answer:
@@ -237,6 +261,20 @@ def test_static_files_come_from_disk_with_long_cache_headers(site):
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert answer.headers["Content-Type"] == "text/css"
         assert "X-Request-ID" not in answer.headers  # nginx served it, not the app
+
+
+def test_product_pictures_are_kept_by_nginx_for_everyone_after_the_first_ask(site, picture_url):
+    cookie = log_in(site)
+    first = fetch(site, "GET", picture_url, headers={"X-Request-ID": "smoke-media-1"})
+    assert first.status == 200, first.text[:500]
+    second = fetch(
+        site, "GET", picture_url, headers={"X-Request-ID": "smoke-media-2", "Cookie": cookie}
+    )
+    assert second.status == 200
+    assert second.body == first.body
+    assert second.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert (first.headers["X-Cache-Status"], second.headers["X-Cache-Status"]) == ("MISS", "HIT")
+    assert "Set-Cookie" not in second.headers
 
 
 def test_metrics_are_not_served_through_the_proxy_and_http_goes_to_https(site):
