@@ -12,6 +12,9 @@ from shop.audit.models import AuditEvent
 from shop.extensions import db
 
 
+STATE_LENGTH = AuditEvent.__table__.c.to_state.type.length
+
+
 def record_event(
     *,
     actor: User | None,
@@ -22,7 +25,16 @@ def record_event(
     to_state: str = "",
     reason: str = "",
 ) -> AuditEvent:
-    """Append one audit event in the caller's transaction (flushes, never commits)."""
+    """Append one audit event in the caller's transaction (flushes, never commits).
+
+    The states are short codes ("pending", "3"); anything longer (a file name, a
+    text) goes in ``reason``. A state over the column's length is a programming
+    error, refused here on every database (PostgreSQL would refuse it at the flush,
+    SQLite would keep it).
+    """
+    for name, state in (("from_state", from_state), ("to_state", to_state)):
+        if len(str(state)) > STATE_LENGTH:
+            raise ValueError(f"{action}: {name} is over {STATE_LENGTH} characters: {state!r}")
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,

@@ -117,7 +117,7 @@ def upload_image(actor: User | None, data: bytes, filename: str) -> tuple[Catalo
         action="image.upload",
         subject_type="image",
         subject_id=image.id,
-        to_state=image.filename,
+        reason=image.filename,
     )
     return image, True
 
@@ -153,7 +153,7 @@ def add_product_image(
         action="product.image_add",
         subject_type="product",
         subject_id=product.id,
-        to_state=image.filename,
+        reason=image.filename,
     )
     return link
 
@@ -198,8 +198,7 @@ def change_alt_text(actor: User | None, link: ProductImage, alt_text: str) -> No
             action="product.image_alt_text",
             subject_type="product",
             subject_id=link.product_id,
-            from_state=before,
-            to_state=link.alt_text,
+            reason=f"{before} → {link.alt_text}",
         )
 
 
@@ -244,7 +243,7 @@ def remove_product_image(actor: User | None, link: ProductImage) -> None:
         action="product.image_remove",
         subject_type="product",
         subject_id=product.id,
-        from_state=filename,
+        reason=filename,
     )
 
 
@@ -269,8 +268,7 @@ def set_product_images(actor: User | None, product: Product, choices: Sequence[I
         action="product.images_set",
         subject_type="product",
         subject_id=product.id,
-        from_state=" ".join(str(image_id) for image_id, _ in current),
-        to_state=" ".join(choice.image.filename for choice in choices),
+        reason=" ".join(choice.image.filename for choice in choices) or "no pictures",
     )
 
 
@@ -313,5 +311,5 @@ def delete_image(actor: User | None, image: CatalogImage) -> None:
         action="image.delete",
         subject_type="image",
         subject_id=image_id,
-        from_state=filename,
+        reason=filename,
     )

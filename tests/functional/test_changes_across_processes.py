@@ -41,13 +41,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def database() -> Iterator[str]:
+def database(folder: Path) -> Iterator[str]:
+    """The test's own database: a file in its own folder, never one another run shares."""
     if dbs.backend() == "sqlite":
-        with dbs.sqlite_database(Path(os.environ.get("TMPDIR", "/tmp"))) as url:
-            try:
-                yield url
-            finally:
-                Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        with dbs.sqlite_database(folder) as url:
+            yield url
     else:
         with dbs.postgres_database("shop_processes") as url:
             yield url
@@ -107,7 +105,7 @@ def get_json(base: str, path: str) -> dict:
 def shop(tmp_path):
     """This process's app on a database of its own, and two servers on the same one."""
     with ExitStack() as stack:
-        url = stack.enter_context(database())
+        url = stack.enter_context(database(tmp_path))
         app = make_app(url)
         stack.enter_context(app.app_context())
         upgrade()

@@ -149,7 +149,7 @@ def test_your_orders_is_in_the_account_menu_and_on_the_account_page(client, logi
     login(shop.pro)
     for path in ("/", "/account"):
         html = client.get(path).get_data(as_text=True)
-        assert re.search(r'<a class="nav-link" href="/orders">Your orders</a>', html), path
+        assert re.search(r'<a class="nav-link" href="/orders">Orders</a>', html), path
     assert 'class="btn btn-outline-primary" href="/orders">Your orders' in client.get(
         "/account"
     ).get_data(as_text=True)

@@ -421,3 +421,18 @@ def test_a_cut_short_picture_is_refused_even_after_a_pdf_was_made():
     with pytest.raises(ImageError) as refused:
         prepare_image(picture("JPEG")[:2000], "cut.jpg")
     assert refused.value.code == ImageError.DAMAGED
+
+
+def test_long_names_and_alt_texts_go_into_the_history_whole(app, product):
+    from shop.audit.models import AuditEvent
+    from shop.catalog.images import add_product_image, change_alt_text
+
+    name = "lusaderm-cellulite-silicon-complex-front-of-the-box-2026.jpg"
+    image, _ = upload_image(None, picture(), name)
+    link = add_product_image(None, product, image, "The box")
+    change_alt_text(None, link, "The box, front, with the vial beside it " * 4)
+    db.session.commit()  # PostgreSQL refuses a state over its 32 characters at the flush
+    reasons = dict(db.session.execute(select(AuditEvent.action, AuditEvent.reason)).all())
+    assert reasons["image.upload"] == name
+    assert reasons["product.image_add"] == name
+    assert reasons["product.image_alt_text"].startswith("The box → The box, front")
