@@ -11,7 +11,6 @@ from shop.accounts.models import User
 from shop.audit.models import AuditEvent
 from shop.extensions import db
 
-
 STATE_LENGTH = AuditEvent.__table__.c.to_state.type.length
 
 
