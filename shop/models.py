@@ -3,6 +3,12 @@ hooks that move the catalogue token with every change to the catalogue."""
 
 from shop.accounts.models import User  # noqa: F401
 from shop.audit.models import AuditEvent  # noqa: F401
+from shop.billing.models import (  # noqa: F401
+    CreditNote,
+    CreditNoteLine,
+    DocumentCounter,
+    Invoice,
+)
 from shop.catalog import token  # noqa: F401  (its hooks: shop.catalog.token)
 from shop.catalog.models import (  # noqa: F401
     Brand,
@@ -36,3 +42,4 @@ from shop.shipping.models import (  # noqa: F401
     ShippingZone,
     ShippingZoneArea,
 )
+from shop.tax.models import ExemptionCertificate, TaxRate, VatNumber  # noqa: F401
