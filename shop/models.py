@@ -31,7 +31,7 @@ from shop.inventory.models import (  # noqa: F401
     StockReservation,  # noqa: F401
 )
 from shop.licensing.models import Licence, LicenceDocument  # noqa: F401
-from shop.mail.models import OutboxMessage  # noqa: F401
+from shop.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from shop.operations.models import JobSchedule, SchemaCompatibility, WorkerHeartbeat  # noqa: F401
 from shop.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
 from shop.payments.models import StripeEvent  # noqa: F401
