@@ -105,7 +105,7 @@ def _product_properties() -> dict[str, Any]:
         "units_per_pack": {"type": "integer", "minimum": 1},
         "price": {
             "description": "Null where prices are hidden from this caller.",
-            "oneOf": [_ref("Money"), {"type": "null"}],
+            "oneOf": [_ref("Price"), {"type": "null"}],
         },
         "ingredients": {
             "type": "array",
@@ -367,6 +367,25 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "amount_cents": {"type": "integer", "minimum": 0},
                         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    },
+                },
+                "Price": {
+                    "type": "object",
+                    "description": "A catalogue price and what it includes, as the shop's "
+                    "configuration enters prices (net or gross) and as the seller's country "
+                    "names its tax; the tax itself is worked out at checkout for the address "
+                    "an order goes to.",
+                    "required": ["amount_cents", "currency", "includes_tax", "tax_label"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "amount_cents": {"type": "integer", "minimum": 0},
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "includes_tax": {"type": "boolean"},
+                        "tax_label": {
+                            "type": "string",
+                            "description": "What the amount includes, as pages say it.",
+                            "examples": ["excl. VAT", "incl. VAT", "plus sales tax"],
+                        },
                     },
                 },
                 "Product": product,

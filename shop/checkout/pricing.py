@@ -114,6 +114,16 @@ class OrderPricing:
         return next((decision.note for decision in self.decisions if decision.note), "")
 
     @property
+    def shipping_tax_rate(self):
+        return self.shipping_tax.rate
+
+    @property
+    def goods_tax_by_rate(self) -> list[RateTotal]:
+        return rate_totals(
+            self.tax_name, [(line.tax.rate, line.net_cents, line.tax_cents) for line in self.lines]
+        )
+
+    @property
     def tax_by_rate(self) -> list[RateTotal]:
         parts = [(line.tax.rate, line.net_cents, line.tax_cents) for line in self.lines]
         if self.shipping is not None:

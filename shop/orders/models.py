@@ -131,6 +131,13 @@ class Order(db.Model):
         return sum(line.quantity for line in self.lines)
 
     @property
+    def goods_tax_by_rate(self) -> list[RateTotal]:
+        """The tax per rate of the lines alone (the shipping's is shown on its own)."""
+        return rate_totals(
+            self.tax_name, [(line.tax_rate, line.net_cents, line.tax_cents) for line in self.lines]
+        )
+
+    @property
     def tax_by_rate(self) -> list[RateTotal]:
         """The tax per rate, as the lines and the shipping snapshot it (sums only)."""
         parts = [(line.tax_rate, line.net_cents, line.tax_cents) for line in self.lines]
