@@ -18,6 +18,7 @@ from stdnum.exceptions import (
     InvalidLength,
     ValidationError,
 )
+from stdnum.util import clean
 
 from shop.accounts.models import User
 from shop.audit.services import record_event
@@ -37,7 +38,7 @@ _PREFIX_COUNTRY = {"EL": "GR", "XI": "GB"}
 
 def check_vat_number(text: str) -> tuple[str, str]:
     """(ISO country, compact number) of an EU VAT number, or ``TaxError`` saying why not."""
-    compact = eu_vat.compact(text or "")
+    compact = clean(text or "", " -./,").upper().strip()
     if not compact:
         raise TaxError(
             TaxError.INVALID_VAT_NUMBER,
