@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 
 from shop.admin.blueprint import bp
-from shop.billing.services import CSV_COLUMNS, documents_csv, list_documents
+from shop.billing.services import documents_csv, list_documents
 
 
 def _day(name: str) -> date | None:
@@ -32,8 +32,15 @@ def _period() -> tuple[date | None, date | None]:
 def invoice_list():
     start, end = _period()
     rows = list_documents(start, end)
+    period = {
+        name: day.isoformat() for name, day in (("from", start), ("to", end)) if day is not None
+    }
     return render_template(
-        "admin/invoices/list.html", rows=rows, start=start, end=end, columns=CSV_COLUMNS
+        "admin/invoices/list.html",
+        rows=rows,
+        start=start,
+        end=end,
+        csv_url=url_for("admin.invoice_csv", **period),
     )
 
 

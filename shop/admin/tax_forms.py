@@ -18,7 +18,9 @@ class TaxRateForm(FlaskForm):
         description="A US state or Canadian province (its code or name) whose rate differs; "
         "empty for the whole country.",
     )
-    tax_class = SelectField("Tax class", choices=TaxClass.choices())
+    tax_class = SelectField(
+        "Tax class", choices=[SelectChoice(value, label) for value, label in TaxClass.choices()]
+    )
     rate = StringField(
         "Rate (%)",
         validators=[DataRequired("Enter the rate, such as 23 or 13.5."), Length(max=12)],

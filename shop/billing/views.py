@@ -17,7 +17,7 @@ def pdf_response(document: Invoice | CreditNote) -> Response:
     response = Response(document.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["ETag"] = f'"{document.sha256}"'
+    response.headers["X-Content-SHA256"] = document.sha256  # what the database keeps
     # A buyer's papers: never kept by a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -23,7 +23,9 @@ class VatNumberForm(FlaskForm):
 
 
 class CertificateSubmitForm(FlaskForm):
-    kind = SelectField("Kind", choices=CertificateKind.choices())
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(value, label) for value, label in CertificateKind.choices()]
+    )
     region = SelectField("State", validators=[DataRequired("Choose the state it was issued for.")])
     number = StringField(
         "Certificate number",
