@@ -189,7 +189,7 @@ def upgrade():
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tax_cents', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('prices_include_tax', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('prices_include_tax', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('tax_name', sa.String(length=20), server_default='VAT', nullable=False))
         batch_op.add_column(sa.Column('tax_treatment', sa.String(length=32), server_default='taxed', nullable=False))
         batch_op.add_column(sa.Column('tax_note', sa.Text(), server_default='', nullable=False))

@@ -152,16 +152,15 @@ def _make_room(fields: RateFields, exclude_id: int | None, actor: User, today: d
     for clash in _overlapping(fields, exclude_id):
         if not _closable(clash, fields, today):
             raise _refuse_overlap(clash)
-        before = describe(clash)
         clash.valid_to = fields.valid_from - timedelta(days=1)
         record_event(
             actor=actor,
             action="tax_rate.end",
             subject_type=SUBJECT_TYPE,
             subject_id=clash.id,
-            from_state=before,
-            to_state=describe(clash),
-            reason="ended by the rate that follows it",
+            from_state="open-ended",
+            to_state=f"to {clash.valid_to.isoformat()}",
+            reason=f"{describe(clash)}: ended by the rate that follows it",
         )
 
 
@@ -184,7 +183,8 @@ def add_rate(actor: User, fields: RateFields, *, today: date) -> TaxRate:
         action="tax_rate.add",
         subject_type=SUBJECT_TYPE,
         subject_id=rate.id,
-        to_state=describe(rate),
+        to_state=f"{rate.rate}%",
+        reason=describe(rate),
     )
     return rate
 
@@ -209,7 +209,7 @@ def change_rate(actor: User, rate_id: int, fields: RateFields, *, today: date) -
     fields = _checked(fields)
     for clash in _overlapping(fields, rate.id):
         raise _refuse_overlap(clash)
-    before = describe(rate)
+    before, before_rate = describe(rate), f"{rate.rate}%"
     rate.country, rate.region, rate.tax_class = fields.country, fields.region, fields.tax_class
     rate.rate, rate.valid_from, rate.valid_to = fields.rate, fields.valid_from, fields.valid_to
     db.session.flush()
@@ -218,8 +218,9 @@ def change_rate(actor: User, rate_id: int, fields: RateFields, *, today: date) -
         action="tax_rate.change",
         subject_type=SUBJECT_TYPE,
         subject_id=rate.id,
-        from_state=before,
-        to_state=describe(rate),
+        from_state=before_rate,
+        to_state=f"{rate.rate}%",
+        reason=f"was: {before}; now: {describe(rate)}",
     )
     return rate
 
@@ -232,7 +233,8 @@ def delete_rate(actor: User, rate_id: int) -> None:
         action="tax_rate.delete",
         subject_type=SUBJECT_TYPE,
         subject_id=rate.id,
-        from_state=describe(rate),
+        from_state=f"{rate.rate}%",
+        reason=describe(rate),
     )
     db.session.delete(rate)
     db.session.flush()
