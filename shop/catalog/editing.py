@@ -24,6 +24,7 @@ from shop.catalog.enums import (
     ProductForm,
     Profession,
     SlugKind,
+    TaxClass,
     TreatmentArea,
 )
 from shop.catalog.errors import CatalogFieldErrors
@@ -85,7 +86,8 @@ class ProductFields:
     is_active: bool = True
     weight_g: int = 0  # a pack as shipped, in grams
     requires_cold_chain: bool = False
-    protocol: ProtocolFields | None = None  # None: the product has no treatment protocol
+    protocol: ProtocolFields | None = None
+    tax_class: TaxClass | str = TaxClass.STANDARD  # None: the product has no treatment protocol
 
 
 @dataclass
@@ -190,6 +192,7 @@ def _product_facts(product: Product) -> dict[str, str]:
         "price": f"{product.price_cents} {product.currency}",
         "weight_g": str(product.weight_g),
         "cold_chain": "yes" if product.requires_cold_chain else "no",
+        "tax_class": str(product.tax_class),
         "description": f"{len(product.description)} characters",
         "contraindications": f"{len(product.contraindications)} characters",
         "composition": ", ".join(
@@ -232,6 +235,7 @@ def add_product(actor: User | None, fields: ProductFields) -> Product:
         is_active=fields.is_active,
         weight_g=fields.weight_g,
         requires_cold_chain=fields.requires_cold_chain,
+        tax_class=TaxClass(fields.tax_class),
     )
     if fields.protocol is not None:
         apply_protocol(product, fields.protocol)
@@ -293,6 +297,7 @@ def edit_product(actor: User | None, product: Product, fields: ProductFields) ->
         product.is_active = fields.is_active
         product.weight_g = fields.weight_g
         product.requires_cold_chain = fields.requires_cold_chain
+        product.tax_class = TaxClass(fields.tax_class)
         _replace_composition(product, fields.composition)
         product.indications = list(dict.fromkeys(fields.indications))
         _replace_professions(product, fields.professions)

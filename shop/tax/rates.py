@@ -148,7 +148,7 @@ def _refuse_overlap(clash: TaxRate) -> TaxError:
     )
 
 
-def _make_room(fields: RateFields, exclude_id: int | None, actor: User, today: date) -> None:
+def _make_room(fields: RateFields, exclude_id: int | None, actor: User | None, today: date) -> None:
     for clash in _overlapping(fields, exclude_id):
         if not _closable(clash, fields, today):
             raise _refuse_overlap(clash)
@@ -164,7 +164,7 @@ def _make_room(fields: RateFields, exclude_id: int | None, actor: User, today: d
         )
 
 
-def add_rate(actor: User, fields: RateFields, *, today: date) -> TaxRate:
+def add_rate(actor: User | None, fields: RateFields, *, today: date) -> TaxRate:
     """A new rate; an open-ended one it follows ends the day before it starts."""
     fields = _checked(fields)
     _make_room(fields, None, actor, today)
