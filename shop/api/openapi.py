@@ -479,7 +479,7 @@ def _plan_path() -> dict[str, Any]:
                 "Give an indication (its area follows) or a treatment area. For every active "
                 "product with a protocol for that area, cheapest course first: the volume "
                 "needed (patients x sessions x volume per session), the whole packs that "
-                "cover it, the cost (net of tax), and the lots an order placed today would "
+                "cover it, the cost (as prices are entered: see prices), and the lots an order placed today would "
                 "get, first expiry first out, each flagged when it expires on or before the "
                 "course's last session. A parameter may not be present and empty."
             ),
@@ -573,9 +573,10 @@ def _plan_schemas() -> dict[str, Any]:
         "packs": {"type": "integer", "minimum": 1},
         "price_per_pack": {
             **money_or_null,
-            "description": "Net of tax; null where prices are hidden from this caller.",
+            "description": "As prices are entered (see prices); null where prices are hidden "
+            "from this caller.",
         },
-        "cost": {**money_or_null, "description": "packs x price_per_pack, net of tax."},
+        "cost": {**money_or_null, "description": "packs x price_per_pack."},
         "stock": {
             "oneOf": [stock, {"type": "null"}],
             "description": "Null where stock is hidden from this caller, as prices are.",
@@ -605,7 +606,12 @@ def _plan_schemas() -> dict[str, Any]:
                         "start": day,
                     },
                 },
-                "prices": {"type": "string", "enum": ["excluding tax"]},
+                "prices": {
+                    "type": "string",
+                    "enum": ["excluding tax", "including tax"],
+                    "description": "Whether price_per_pack and cost include tax, as the "
+                    "shop enters its prices.",
+                },
                 "items": {"type": "array", "items": _ref("CoursePlanItem"), "maxItems": 100},
                 "total": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},
