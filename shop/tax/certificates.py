@@ -45,7 +45,9 @@ def submit_certificate(
         )
     number = " ".join((number or "").split())
     if not number:
-        raise TaxError(TaxError.INVALID_RATE, "Enter the certificate's number.", field="number")
+        raise TaxError(
+            TaxError.INVALID_CERTIFICATE, "Enter the certificate's number.", field="number"
+        )
     if expires_on < today:
         raise TaxError(
             TaxError.CERTIFICATE_EXPIRED,

@@ -24,6 +24,7 @@ class TaxError(ShopError):
     VAT_NUMBER_NOT_FOUND = "vat_number_not_found"
     CERTIFICATE_NOT_FOUND = "certificate_not_found"
     CERTIFICATE_EXPIRED = "certificate_expired"
+    INVALID_CERTIFICATE = "invalid_certificate"
     ALREADY_DECIDED = "already_decided"
     REASON_REQUIRED = "reason_required"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from shop.accounts.models import User
 from shop.audit.services import record_event
@@ -259,7 +259,7 @@ def places_without_rate(places: list[tuple[str, str]], on: date) -> list[tuple[s
             TaxRate.tax_class == TaxClass.STANDARD,
             TaxRate.valid_from <= on,
             or_(TaxRate.valid_to.is_(None), TaxRate.valid_to >= on),
-            or_(*[and_(TaxRate.country == c) for c in {c for c, _ in places}]),
+            TaxRate.country.in_({country for country, _region in places}),
         )
     ).all()
     covered = {(c, r) for c, r in rows}
