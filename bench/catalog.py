@@ -187,6 +187,9 @@ def environment(url: str) -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_test_" + "b" * 24,
         "STRIPE_PUBLISHABLE_KEY": "pk_test_" + "b" * 24,
         "STRIPE_WEBHOOK_SECRET": "whsec_" + "b" * 32,
+        "SELLER_LEGAL_NAME": "Bench Supplies Limited",
+        "SELLER_ADDRESS": "1 Bench Street, Dublin",
+        "SELLER_VAT_NUMBER": "IE6388047V",
     }
 
 

@@ -90,6 +90,9 @@ SETTINGS = {
     "STRIPE_SECRET_KEY": "sk_live_bench" + "a" * 20,
     "STRIPE_PUBLISHABLE_KEY": "pk_live_bench" + "b" * 20,
     "STRIPE_WEBHOOK_SECRET": "whsec_bench" + "c" * 30,
+    "SELLER_LEGAL_NAME": "Bench Supplies Limited",
+    "SELLER_ADDRESS": "1 Bench Street, Dublin",
+    "SELLER_VAT_NUMBER": "IE6388047V",
     "RATELIMIT_ENABLED": False,
     # Cheap password hashes for the buyers made here; no login is measured.
     "ARGON2_TIME_COST": 1,

@@ -101,15 +101,18 @@ VIEW_MODULES = (
     "shop.admin.audit",
     "shop.admin.catalog",
     "shop.admin.catalog_csv",
+    "shop.admin.invoices",
     "shop.admin.leaflet",
     "shop.admin.orders",
     "shop.admin.shipping",
     "shop.admin.pictures",
     "shop.admin.stock",
+    "shop.admin.tax",
     "shop.admin.users",
     "shop.admin.views",
     "shop.api.planning",
     "shop.api.views",
+    "shop.billing.views",
     "shop.checkout.views",
     "shop.courses.views",
     "shop.licensing.views",
@@ -118,6 +121,7 @@ VIEW_MODULES = (
     "shop.payments.views",
     "shop.shipping.views",
     "shop.storefront.views",
+    "shop.tax.views",
 )
 
 
@@ -127,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.accounts.blueprint import bp as accounts_bp
     from shop.admin.blueprint import bp as admin_bp
     from shop.api.blueprint import bp as api_bp
+    from shop.billing.blueprint import bp as billing_bp
     from shop.checkout.blueprint import bp as checkout_bp
     from shop.courses.blueprint import bp as courses_bp
     from shop.health import bp as health_bp
@@ -136,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.payments.blueprint import bp as payments_bp
     from shop.shipping.blueprint import bp as shipping_bp
     from shop.storefront.blueprint import bp as storefront_bp
+    from shop.tax.blueprint import bp as tax_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(storefront_bp)
@@ -147,6 +153,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(shipping_bp)
+    app.register_blueprint(billing_bp)
+    app.register_blueprint(tax_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Importing the models registers every table with the metadata Alembic compares.

@@ -16,9 +16,14 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import babel
+from stdnum.eu import vat as eu_vat
+
 ROOT = Path(__file__).resolve().parent.parent
 PRICE_AUDIENCES = ("everyone", "verified")  # see PRICES_VISIBLE_TO
 LICENCE_SHIPPING_AREAS = ("jurisdiction", "eu")  # see LICENCE_SHIPPING_AREA
+PRICES_ENTERED_CHOICES = ("net", "gross")  # see PRICES_ENTERED
+SELLER_KEYS = ("SELLER_LEGAL_NAME", "SELLER_ADDRESS", "SELLER_VAT_NUMBER")
 
 # The local Stripe server (devtools.localstripe) accepts any key with the right
 # prefix; these name it plainly, so production can recognise and refuse them.
@@ -249,6 +254,16 @@ class BaseConfig:
     # the host of SHOP_BASE_URL (shop_id()).
     SHOP_ID: str | None = None
 
+    # The seller, as invoices name it (shop.tax.seller): legal name, postal address
+    # (lines separated by newlines, or by "\n" in the environment), VAT or tax number,
+    # the country it sells from, and whether catalogue prices are entered "net" (tax
+    # added at checkout) or "gross" (tax included). Production requires the first three.
+    SELLER_LEGAL_NAME: str | None = None
+    SELLER_ADDRESS: str | None = None
+    SELLER_VAT_NUMBER: str | None = None
+    SELLER_COUNTRY = "IE"
+    PRICES_ENTERED = "net"
+
     @classmethod
     def load_environment(cls) -> dict:
         """Values taken from the environment; each class decides what is required.
@@ -288,6 +303,7 @@ class BaseConfig:
         if area not in LICENCE_SHIPPING_AREAS:
             choices = " or ".join(LICENCE_SHIPPING_AREAS)
             raise ConfigError(f"LICENCE_SHIPPING_AREA must be {choices}, got {area!r}")
+        cls.validate_seller(config)
         if config.get("SHOP_ID") and not SHOP_ID.match(config["SHOP_ID"]):
             raise ConfigError(
                 f"SHOP_ID={config['SHOP_ID']!r} must be 1 to 60 letters, digits, dots, dashes or colons"
@@ -320,6 +336,22 @@ class BaseConfig:
         log_format = config.get("LOG_FORMAT", "text")
         if log_format not in LOG_FORMATS:
             raise ConfigError(f"LOG_FORMAT must be {' or '.join(LOG_FORMATS)}, got {log_format!r}")
+
+    @classmethod
+    def validate_seller(cls, config: dict) -> None:
+        entered = config.get("PRICES_ENTERED")
+        if entered not in PRICES_ENTERED_CHOICES:
+            choices = " or ".join(PRICES_ENTERED_CHOICES)
+            raise ConfigError(f"PRICES_ENTERED must be {choices}, got {entered!r}")
+        country = config.get("SELLER_COUNTRY") or ""
+        if not re.fullmatch(r"[A-Z]{2}", country) or country not in babel.Locale("en").territories:
+            raise ConfigError(
+                f"SELLER_COUNTRY={country!r} is not a two-letter country code such as IE"
+            )
+        number = config.get("SELLER_VAT_NUMBER")
+        in_eu = country.lower() in eu_vat.MEMBER_STATES
+        if number and in_eu and not eu_vat.is_valid(number):
+            raise ConfigError(f"SELLER_VAT_NUMBER={number!r} is not a valid EU VAT number")
 
 
 _RATE_LIMIT_KEYS = (
@@ -383,6 +415,9 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PRICES_VISIBLE_TO": ("PRICES_VISIBLE_TO", lambda n: _text(n).strip().lower()),
     "LICENCE_SHIPPING_AREA": ("LICENCE_SHIPPING_AREA", lambda n: _text(n).strip().lower()),
     "SHOP_ID": ("SHOP_ID", lambda n: _text(n).strip()),
+    "SELLER_COUNTRY": ("SELLER_COUNTRY", lambda n: _text(n).strip().upper()),
+    "PRICES_ENTERED": ("PRICES_ENTERED", lambda n: _text(n).strip().lower()),
+    **{name: (name, _text) for name in SELLER_KEYS},
     **{
         name: (name, _whole)
         for name in (
@@ -418,9 +453,20 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
 }
 
 
+# The demo seller of development and tests: made up, with a VAT number of valid form.
+DEMO_SELLER = {
+    "SELLER_LEGAL_NAME": "MesoPro Supplies Limited (demo)",
+    "SELLER_ADDRESS": "4 Grand Canal Quay\nDublin 2, D02 K580\nIreland",
+    "SELLER_VAT_NUMBER": "IE6388047V",
+}
+
+
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
     DEBUG = True
+    SELLER_LEGAL_NAME = DEMO_SELLER["SELLER_LEGAL_NAME"]
+    SELLER_ADDRESS = DEMO_SELLER["SELLER_ADDRESS"]
+    SELLER_VAT_NUMBER = DEMO_SELLER["SELLER_VAT_NUMBER"]
     MAIL_BACKEND = "file"  # a newcomer opens instance/mail/*.eml; no mail server needed
     SHOP_BASE_URL = "http://127.0.0.1:5000"  # `make run` sets it from HOST and PORT
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{ROOT / 'instance' / 'shop.sqlite3'}"
@@ -455,6 +501,9 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
+    SELLER_LEGAL_NAME = DEMO_SELLER["SELLER_LEGAL_NAME"]
+    SELLER_ADDRESS = DEMO_SELLER["SELLER_ADDRESS"]
+    SELLER_VAT_NUMBER = DEMO_SELLER["SELLER_VAT_NUMBER"]
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
@@ -498,6 +547,11 @@ class ProductionConfig(BaseConfig):
             raise ConfigError(
                 "SHOP_BASE_URL is not set: production needs the public address for links in mail"
             )
+        for name in SELLER_KEYS:
+            if not config.get(name):
+                raise ConfigError(
+                    f"{name} is not set: production needs the seller's legal details for invoices"
+                )
         cls.validate_stripe(config)
 
     @classmethod

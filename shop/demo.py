@@ -63,6 +63,9 @@ from shop.licensing.regions import EU_COUNTRIES
 from shop.shipping.enums import RateBasis
 from shop.shipping.models import ShippingMethod, ShippingZone
 from shop.shipping.services import MethodFields, RateFields, save_method, save_rate, save_zone
+from shop.tax.models import TaxRate
+from shop.tax.rates import RateFields as TaxRateFields
+from shop.tax.rates import add_rate
 
 GENERATED_SKU_PREFIX = "GEN-"
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "demo_catalogue"
@@ -70,9 +73,10 @@ DEMO_PRODUCTS = DEMO_CATALOGUE / "products.csv"
 
 
 def demo_rows(name: str) -> list[dict[str, str]]:
-    """The rows of one of the demo catalogue's files ("brands", "products", "lots"...)."""
+    """The rows of one of the demo catalogue's files ("brands", "products", "lots"...);
+    lines starting with # are notes."""
     with open(DEMO_CATALOGUE / f"{name}.csv", encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+        return list(csv.DictReader(line for line in file if not line.startswith("#")))
 
 
 @dataclass
@@ -84,12 +88,13 @@ class SeedReport:
     pictures: int = 0
     lots: int = 0
     shipping_methods: int = 0
+    tax_rates: int = 0
 
     def __str__(self) -> str:
         return (
             f"added {self.brands} brands, {self.ingredients} ingredients, {self.indications} indications, "
             f"{self.pictures} pictures, {self.products} products, {self.lots} stock lots,"
-            f" {self.shipping_methods} shipping methods"
+            f" {self.shipping_methods} shipping methods, {self.tax_rates} tax rates"
         )
 
 
@@ -114,7 +119,30 @@ def seed_demo(*, today: date | None = None) -> SeedReport:
             set_product_images(None, row.product, row.fields.images)
     report.lots = _seed_lots(demo_rows("lots"), today)
     report.shipping_methods = seed_demo_shipping()
+    report.tax_rates = seed_demo_tax_rates(today)
     return report
+
+
+def seed_demo_tax_rates(today: date) -> int:
+    """The demo's tax rates (shop/demo_catalogue/tax_rates.csv, figures for the shop's
+    accountant to check), through the back office's service, unless any rate exists
+    (an administrator's own table is left alone); how many were added."""
+    if db.session.scalar(select(TaxRate.id).limit(1)) is not None:
+        return 0
+    rows = demo_rows("tax_rates")
+    for row in rows:
+        add_rate(
+            None,
+            TaxRateFields(
+                row["country"],
+                row["region"],
+                row["tax_class"],
+                row["rate"],
+                date.fromisoformat(row["valid_from"]),
+            ),
+            today=today,
+        )
+    return len(rows)
 
 
 DEMO_ZONES = {

@@ -44,7 +44,12 @@ DEMO_CLINIC = {
     "address": "1 Merrion Square\nDublin D02 XY45\nIreland",
 }
 DEMO_CUSTOMER = DemoAccount("customer@mesopro.example", "Demo Customer", "Amber-Thistle-Orbit-64")
-DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER)
+# A professional licensed in France, with a Paris clinic: orders pay French VAT, or
+# none under the reverse charge once a French VAT number is on the account.
+DEMO_PROFESSIONAL_FR = DemoAccount(
+    "pro.fr@mesopro.example", "Dr Claire Martin", "Saffron-Lighthouse-Violin-27"
+)
+DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER, DEMO_PROFESSIONAL_FR)
 
 DEMO_LICENCE_NUMBER = "DEMO-MCRN-000042"
 # The demo professional's clinic, their default address: in Dublin, where their
@@ -59,6 +64,15 @@ DEMO_CLINIC = ShippingAddress(
     phone="+353 1 555 0142",
 )
 DEMO_LICENCE_YEARS = 5
+DEMO_LICENCE_NUMBER_FR = "DEMO-RPPS-10000000017"
+DEMO_CLINIC_FR = ShippingAddress(
+    clinic_name="Cabinet Rivoli",
+    address_line1="12 rue de Rivoli",
+    city="Paris",
+    postal_code="75004",
+    country="FR",
+    phone="+33 1 44 00 00 17",
+)
 
 
 @dataclass
@@ -98,27 +112,41 @@ def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
         professional.clinic_address = "\n".join(
             [DEMO_CLINIC.address_line1, f"{DEMO_CLINIC.city} {DEMO_CLINIC.postal_code}", "Ireland"]
         )
-    has_licence = db.session.scalar(
-        select(Licence.id).where(Licence.user_id == professional.id).limit(1)
-    )
-    if has_licence is None:
-        _approved_licence(professional, reviewer=users[DEMO_ADMIN], now=now)
-        report.licences += 1
-    if not list_addresses(professional):
-        save_address(professional, DEMO_CLINIC, make_default=True)
-        report.addresses += 1
+    for account, number, country, region, clinic in (
+        (DEMO_PROFESSIONAL, DEMO_LICENCE_NUMBER, "IE", "Dublin", DEMO_CLINIC),
+        (DEMO_PROFESSIONAL_FR, DEMO_LICENCE_NUMBER_FR, "FR", "", DEMO_CLINIC_FR),
+    ):
+        user = users[account]
+        has_licence = db.session.scalar(
+            select(Licence.id).where(Licence.user_id == user.id).limit(1)
+        )
+        if has_licence is None:
+            _approved_licence(
+                user,
+                reviewer=users[DEMO_ADMIN],
+                now=now,
+                number=number,
+                country=country,
+                region=region,
+            )
+            report.licences += 1
+        if not list_addresses(user):
+            save_address(user, clinic, make_default=True)
+            report.addresses += 1
     return report
 
 
-def _approved_licence(user: User, *, reviewer: User, now: datetime) -> Licence:
+def _approved_licence(
+    user: User, *, reviewer: User, now: datetime, number: str, country: str, region: str
+) -> Licence:
     expires_on = now.date() + timedelta(days=365 * DEMO_LICENCE_YEARS)
-    pdf = demo_licence_pdf(user.name, DEMO_LICENCE_NUMBER, expires_on)
+    pdf = demo_licence_pdf(user.name, number, expires_on)
     licence = Licence(
         user=user,
         profession=Profession.PHYSICIAN,
-        licence_number=DEMO_LICENCE_NUMBER,
-        country="IE",
-        region="Dublin",
+        licence_number=number,
+        country=country,
+        region=region,
         expires_on=expires_on,
         document=LicenceDocument.of("demo-licence.pdf", "application/pdf", pdf),
         status=LicenceStatus.APPROVED,

@@ -3,6 +3,12 @@ hooks that move the catalogue token with every change to the catalogue."""
 
 from shop.accounts.models import User  # noqa: F401
 from shop.audit.models import AuditEvent  # noqa: F401
+from shop.billing.models import (  # noqa: F401
+    CreditNote,
+    CreditNoteLine,
+    DocumentCounter,
+    Invoice,
+)
 from shop.catalog import token  # noqa: F401  (its hooks: shop.catalog.token)
 from shop.catalog.models import (  # noqa: F401
     Brand,
@@ -27,7 +33,7 @@ from shop.inventory.models import (  # noqa: F401
     StockReservation,  # noqa: F401
 )
 from shop.licensing.models import Licence, LicenceDocument  # noqa: F401
-from shop.mail.models import OutboxMessage  # noqa: F401
+from shop.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from shop.media.models import MediaFile  # noqa: F401
 from shop.operations.models import JobSchedule, SchemaCompatibility, WorkerHeartbeat  # noqa: F401
 from shop.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
@@ -39,3 +45,4 @@ from shop.shipping.models import (  # noqa: F401
     ShippingZone,
     ShippingZoneArea,
 )
+from shop.tax.models import ExemptionCertificate, TaxRate, VatNumber  # noqa: F401

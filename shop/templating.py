@@ -44,10 +44,16 @@ def format_date_time(value: datetime) -> str:
     return f"{day}, {moment:%H:%M} UTC"
 
 
+def rate_percent(rate: Decimal | int | str) -> str:
+    """'23%', '13.5%': a tax rate for people."""
+    return f"{format(Decimal(rate).normalize(), 'f')}%"
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["shop_name"] = app.config["SHOP_NAME"]
     app.jinja_env.globals["format_money"] = format_money
     app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["rate_percent"] = rate_percent
     app.jinja_env.filters["long_date"] = format_date
     app.jinja_env.filters["date_time"] = format_date_time
     app.jinja_env.trim_blocks = True

@@ -32,6 +32,9 @@ PRODUCTION_SETTINGS = {
     "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
     "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "b" * 24,
     "STRIPE_WEBHOOK_SECRET": "whsec_" + "c" * 32,
+    "SELLER_LEGAL_NAME": "Test Supplies Limited",
+    "SELLER_ADDRESS": "1 Test Street\\nDublin 2\\nIreland",
+    "SELLER_VAT_NUMBER": "IE6388047V",
 }
 
 

@@ -24,6 +24,9 @@ def flask(
         "STRIPE_SECRET_KEY": "sk_test_" + "m" * 24,
         "STRIPE_PUBLISHABLE_KEY": "pk_test_" + "m" * 24,
         "STRIPE_WEBHOOK_SECRET": "whsec_" + "m" * 32,
+        "SELLER_LEGAL_NAME": "Migration Test Limited",
+        "SELLER_ADDRESS": "1 Test Street, Dublin",
+        "SELLER_VAT_NUMBER": "IE6388047V",
         **(env or {}),
     }
     return subprocess.run(

@@ -40,7 +40,7 @@ from shop.catalog.editing import (
     products_of,
     rename_term,
 )
-from shop.catalog.enums import TreatmentArea
+from shop.catalog.enums import TaxClass, TreatmentArea
 from shop.catalog.errors import CatalogError, CatalogFieldErrors
 from shop.catalog.merging import merge_terms
 from shop.catalog.models import Brand, Indication, Ingredient, Product
@@ -205,6 +205,7 @@ def _fields_from(form: ProductEditForm, chosen: _Chosen) -> ProductFields:
         weight_g=int((form.weight_g.data or "").strip() or "0"),
         requires_cold_chain=form.requires_cold_chain.data,
         protocol=form.protocol.form.protocol(),
+        tax_class=TaxClass(form.tax_class.data),
     )
 
 
@@ -317,6 +318,7 @@ def _form_data(product: Product) -> dict:
         "currency": product.currency,
         "weight_g": str(product.weight_g),
         "requires_cold_chain": product.requires_cold_chain,
+        "tax_class": str(product.tax_class),
         "description": product.description,
         "contraindications": product.contraindications,
         "composition": [

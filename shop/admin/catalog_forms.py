@@ -19,6 +19,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,6 +34,7 @@ from shop.catalog.enums import (
     IngredientKind,
     ProductForm,
     Profession,
+    TaxClass,
     TreatmentArea,
 )
 from shop.catalog.protocols import VOLUME_PER_SESSION, ProtocolFields
@@ -212,6 +214,12 @@ class ProductEditForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     requires_cold_chain = BooleanField("Requires the cold chain (ships only cooled, 2 to 8 °C)")
+    tax_class = SelectField(
+        "Tax class",
+        choices=[SelectChoice(value, label) for value, label in TaxClass.choices()],
+        default=TaxClass.STANDARD.value,
+        description="Which of the destination's rates it takes (the rates are on the Tax page).",
+    )
     description = TextAreaField("Description", render_kw={"rows": 4})
     contraindications = TextAreaField("Contraindications", render_kw={"rows": 3})
     composition = FieldList(FormField(CompositionRowForm), min_entries=1, max_entries=60)

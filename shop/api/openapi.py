@@ -105,7 +105,7 @@ def _product_properties() -> dict[str, Any]:
         "units_per_pack": {"type": "integer", "minimum": 1},
         "price": {
             "description": "Null where prices are hidden from this caller.",
-            "oneOf": [_ref("Money"), {"type": "null"}],
+            "oneOf": [_ref("Price"), {"type": "null"}],
         },
         "ingredients": {
             "type": "array",
@@ -414,6 +414,25 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                 },
+                "Price": {
+                    "type": "object",
+                    "description": "A catalogue price and what it includes, as the shop's "
+                    "configuration enters prices (net or gross) and as the seller's country "
+                    "names its tax; the tax itself is worked out at checkout for the address "
+                    "an order goes to.",
+                    "required": ["amount_cents", "currency", "includes_tax", "tax_label"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "amount_cents": {"type": "integer", "minimum": 0},
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "includes_tax": {"type": "boolean"},
+                        "tax_label": {
+                            "type": "string",
+                            "description": "What the amount includes, as pages say it.",
+                            "examples": ["excl. VAT", "incl. VAT", "plus sales tax"],
+                        },
+                    },
+                },
                 "Product": product,
                 "ProductDetail": product_detail,
                 "FacetValue": facet_value,
@@ -505,7 +524,7 @@ def _plan_path() -> dict[str, Any]:
                 "Give an indication (its area follows) or a treatment area. For every active "
                 "product with a protocol for that area, cheapest course first: the volume "
                 "needed (patients x sessions x volume per session), the whole packs that "
-                "cover it, the cost (net of tax), and the lots an order placed today would "
+                "cover it, the cost (as prices are entered: see prices), and the lots an order placed today would "
                 "get, first expiry first out, each flagged when it expires on or before the "
                 "course's last session. A parameter may not be present and empty."
             ),
@@ -599,9 +618,10 @@ def _plan_schemas() -> dict[str, Any]:
         "packs": {"type": "integer", "minimum": 1},
         "price_per_pack": {
             **money_or_null,
-            "description": "Net of tax; null where prices are hidden from this caller.",
+            "description": "As prices are entered (see prices); null where prices are hidden "
+            "from this caller.",
         },
-        "cost": {**money_or_null, "description": "packs x price_per_pack, net of tax."},
+        "cost": {**money_or_null, "description": "packs x price_per_pack."},
         "stock": {
             "oneOf": [stock, {"type": "null"}],
             "description": "Null where stock is hidden from this caller, as prices are.",
@@ -631,7 +651,12 @@ def _plan_schemas() -> dict[str, Any]:
                         "start": day,
                     },
                 },
-                "prices": {"type": "string", "enum": ["excluding tax"]},
+                "prices": {
+                    "type": "string",
+                    "enum": ["excluding tax", "including tax"],
+                    "description": "Whether price_per_pack and cost include tax, as the "
+                    "shop enters its prices.",
+                },
                 "items": {"type": "array", "items": _ref("CoursePlanItem"), "maxItems": 100},
                 "total": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},

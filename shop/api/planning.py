@@ -1,7 +1,8 @@
 """``GET /api/v1/plan``: the course planner's computation as JSON, for anyone.
 
 Like the rest of the API it is anonymous: with PRICES_VISIBLE_TO=verified, prices and
-stock (with the lots) are null, as the OpenAPI document allows. Prices are net of tax.
+stock (with the lots) are null, as the OpenAPI document allows. Prices are as entered
+(net of tax unless PRICES_ENTERED=gross), and "prices" says which.
 """
 
 from __future__ import annotations
@@ -91,7 +92,11 @@ def plan():
                 "sessions": plan_request.sessions,
                 "start": plan_request.first_session.isoformat(),
             },
-            "prices": "excluding tax",
+            # As prices are entered (PRICES_ENTERED): the caller is anonymous, so the
+            # tax of a destination is not worked out here.
+            "prices": "including tax"
+            if current_app.config["PRICES_ENTERED"] == "gross"
+            else "excluding tax",
             "items": [_item(line, shown) for line in result.lines],
             "total": result.total,
             "page": result.page,

@@ -41,9 +41,11 @@ def product_item(
     media_url: Callable[[str, str], str],
     *,
     show_price: bool = True,
+    tax_label: str = "",
 ) -> dict[str, Any]:
     """A product as the API gives it; ``price`` and ``available`` are null where prices
-    and stock are hidden from the caller (PRICES_VISIBLE_TO)."""
+    and stock are hidden from the caller (PRICES_VISIBLE_TO). ``tax_label``: what a
+    price includes ("excl. VAT")."""
     return {
         "sku": summary.sku,
         "slug": summary.slug,
@@ -53,7 +55,12 @@ def product_item(
         "volume_ml": number(summary.volume_ml),
         "units_per_pack": summary.units_per_pack,
         "price": (
-            {"amount_cents": summary.price_cents, "currency": summary.currency}
+            {
+                "amount_cents": summary.price_cents,
+                "currency": summary.currency,
+                "includes_tax": tax_label.startswith("incl."),
+                "tax_label": tax_label,
+            }
             if show_price
             else None
         ),
@@ -76,10 +83,12 @@ def product_list(
     media_url: Callable[[str, str], str],
     *,
     show_price: bool = True,
+    tax_label: str = "",
 ) -> dict[str, Any]:
     return {
         "items": [
-            product_item(item, stock, media_url, show_price=show_price) for item in page.items
+            product_item(item, stock, media_url, show_price=show_price, tax_label=tax_label)
+            for item in page.items
         ],
         "total": page.total,
         "page": page.query.page,

@@ -27,6 +27,7 @@ from shop.catalog.services import (
 from shop.catalog.token import current_token
 from shop.http_caching import public_etag, unchanged, with_etag
 from shop.inventory.services import availability_for
+from shop.tax.seller import price_label
 
 
 def _prices_shown() -> bool:
@@ -42,7 +43,13 @@ def product_list():
     etag = public_etag(page.token, stock)
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
-    payload = serializers.product_list(page, stock, UrlBuilder().media, show_price=_prices_shown())
+    payload = serializers.product_list(
+        page,
+        stock,
+        UrlBuilder().media,
+        show_price=_prices_shown(),
+        tax_label=price_label(current_app.config),
+    )
     return with_etag(jsonify(payload), etag)
 
 
@@ -55,7 +62,11 @@ def product_detail(slug: str):
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
     item = serializers.product_item(
-        summarise(product), stock, UrlBuilder().media, show_price=_prices_shown()
+        summarise(product),
+        stock,
+        UrlBuilder().media,
+        show_price=_prices_shown(),
+        tax_label=price_label(current_app.config),
     )
     item["description"] = product.description
     item["contraindications"] = product.contraindications

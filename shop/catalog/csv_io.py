@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.catalog.editing import ProductFields, add_product, check_product_fields, edit_product
-from shop.catalog.enums import ConcentrationUnit, ProductForm, Profession, TreatmentArea
+from shop.catalog.enums import ConcentrationUnit, ProductForm, Profession, TaxClass, TreatmentArea
 from shop.catalog.errors import CatalogError, CatalogFieldErrors
 from shop.catalog.images import (
     MAX_IMAGES_PER_PRODUCT,
@@ -104,8 +104,10 @@ PROTOCOL_COLUMNS = (
 # Written on export and read when present: a file without them (made before they
 # existed) creates products with no weight, outside the cold chain, and leaves an
 # existing product's weight and cold chain as they are.
-# ... and the images column: a file without it leaves every product's pictures as they are.
-OPTIONAL_COLUMNS = ("weight_g", "cold_chain", "images")
+# ... and the images column: a file without it leaves every product's pictures as they are,
+# and tax_class: a file without it creates standard-rate products and leaves an existing
+# product's tax class as it is.
+OPTIONAL_COLUMNS = ("weight_g", "cold_chain", "images", "tax_class")
 SEPARATOR = "|"  # between the values of a list cell: professions, ingredients, indications, images
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
@@ -207,6 +209,7 @@ def product_fields_of(product: Product) -> ProductFields:
         requires_cold_chain=product.requires_cold_chain,
         protocol=protocol_fields_of(product),
         images=[ImageChoice(link.image, link.alt_text) for link in product.images],
+        tax_class=product.tax_class,
     )
 
 
@@ -239,6 +242,7 @@ def row_of(fields: ProductFields) -> dict[str, str]:
         "contraindications": fields.contraindications,
         "weight_g": str(fields.weight_g),
         "cold_chain": "yes" if fields.requires_cold_chain else "no",
+        "tax_class": str(fields.tax_class),
         **_protocol_cells(fields.protocol),
         # 'hydra-box.jpg: The pack of Hydra 20|hydra-vial.jpg: One vial', in order
         "images": SEPARATOR.join(
@@ -427,6 +431,7 @@ def _fields_from(
     one reported). A column the file lacks keeps ``existing``'s value."""
     before = report.count
     weight, cold = _shipping_cells(row, report)
+    tax_class = _tax_class_cell(row, report)
     brand = vocabulary.brands.get(row["brand"].strip())
     if brand is None:
         report("brand", f"there is no brand {row['brand'].strip()!r}: create it first.")
@@ -488,7 +493,21 @@ def _fields_from(
         else (existing.requires_cold_chain if existing else False),
         protocol=protocol,
         images=images,
+        tax_class=tax_class or (existing.tax_class if existing else TaxClass.STANDARD),
     )
+
+
+def _tax_class_cell(row: dict[str, str], report) -> TaxClass | None:
+    """The tax class cell (empty: standard), None where the file has no such column."""
+    if "tax_class" not in row:
+        return None
+    text = row["tax_class"].strip().lower() or TaxClass.STANDARD.value
+    if text not in TaxClass.__members__.values():
+        report(
+            "tax_class", f"{row['tax_class']!r} is not a tax class: one of {', '.join(TaxClass)}."
+        )
+        return None
+    return TaxClass(text)
 
 
 _KEEP = object()  # the file has no protocol columns: the product keeps its protocol

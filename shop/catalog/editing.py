@@ -24,6 +24,7 @@ from shop.catalog.enums import (
     ProductForm,
     Profession,
     SlugKind,
+    TaxClass,
     TreatmentArea,
 )
 from shop.catalog.errors import CatalogFieldErrors
@@ -90,6 +91,7 @@ class ProductFields:
     # The product's pictures in order (the CSV's images column); None leaves them as they
     # are (the product form, which has its own section for them, and older CSV files).
     images: Sequence[ImageChoice] | None = None
+    tax_class: TaxClass | str = TaxClass.STANDARD
 
 
 @dataclass
@@ -194,6 +196,7 @@ def _product_facts(product: Product) -> dict[str, str]:
         "price": f"{product.price_cents} {product.currency}",
         "weight_g": str(product.weight_g),
         "cold_chain": "yes" if product.requires_cold_chain else "no",
+        "tax_class": str(product.tax_class),
         "description": f"{len(product.description)} characters",
         "contraindications": f"{len(product.contraindications)} characters",
         "composition": ", ".join(
@@ -236,6 +239,7 @@ def add_product(actor: User | None, fields: ProductFields) -> Product:
         is_active=fields.is_active,
         weight_g=fields.weight_g,
         requires_cold_chain=fields.requires_cold_chain,
+        tax_class=TaxClass(fields.tax_class),
     )
     if fields.protocol is not None:
         apply_protocol(product, fields.protocol)
@@ -297,6 +301,7 @@ def edit_product(actor: User | None, product: Product, fields: ProductFields) ->
         product.is_active = fields.is_active
         product.weight_g = fields.weight_g
         product.requires_cold_chain = fields.requires_cold_chain
+        product.tax_class = TaxClass(fields.tax_class)
         _replace_composition(product, fields.composition)
         product.indications = list(dict.fromkeys(fields.indications))
         _replace_professions(product, fields.professions)

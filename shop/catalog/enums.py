@@ -64,3 +64,11 @@ class SlugKind(LabelledEnum):
     INGREDIENT = "ingredient", "Ingredient"
     INDICATION = "indication", "Indication"
     PRODUCT = "product", "Product"
+
+
+class TaxClass(LabelledEnum):
+    """Which of a destination's tax rates a product takes (shop.tax keeps the rates)."""
+
+    STANDARD = "standard", "Standard rate"
+    REDUCED = "reduced", "Reduced rate"
+    ZERO = "zero", "Zero rate"

@@ -28,6 +28,7 @@ from shop.catalog.enums import (
     ProductForm,
     Profession,
     SlugKind,
+    TaxClass,
     TreatmentArea,
 )
 from shop.database import UTCDateTime, enum_column, utcnow
@@ -135,6 +136,10 @@ class Product(db.Model):
     # Must travel cooled (2 to 8 °C): an order holding it ships only by a cold-chain method.
     requires_cold_chain: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
+    )
+    # Which of the destination's tax rates applies to it (shop.tax).
+    tax_class: Mapped[TaxClass] = mapped_column(
+        enum_column(TaxClass), default=TaxClass.STANDARD, server_default=TaxClass.STANDARD.value
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

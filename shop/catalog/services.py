@@ -17,6 +17,7 @@ from shop.catalog.enums import (
     IngredientKind,
     ProductForm,
     Profession,
+    TaxClass,
     TreatmentArea,
 )
 from shop.catalog.errors import CatalogError, CatalogNotFound
@@ -283,6 +284,7 @@ def create_product(
     is_active: bool = True,
     weight_g: int = 0,
     requires_cold_chain: bool = False,
+    tax_class: TaxClass = TaxClass.STANDARD,
 ) -> Product:
     """Create a product with its composition, indications and buying professions, all checked."""
     if not SKU.match(sku or ""):
@@ -347,6 +349,7 @@ def create_product(
             is_active=is_active,
             weight_g=weight_g,
             requires_cold_chain=requires_cold_chain,
+            tax_class=tax_class,
         )
         product.composition = [
             ProductIngredient(

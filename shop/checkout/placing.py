@@ -36,6 +36,7 @@ from shop.orders.enums import OrderEventKind, OrderStatus
 from shop.orders.models import Order, OrderLine
 from shop.orders.services import cancel_order, expire_reservations, new_order_number, record
 from shop.shipping.addresses import ShippingAddress
+from shop.tax.services import record_use
 
 __all__ = ["ShippingAddress", "find_waiting_order", "place_order"]
 
@@ -100,8 +101,11 @@ def place_order(user: User, address: ShippingAddress, method_code: str, *, now: 
     for item in cart.items:
         if item.problem_code:
             raise CheckoutError(item.problem_code, item.problem, status=409)
-    pricing = price_order(cart, address, method_code)
+    pricing = price_order(cart, address, method_code, buyer=user, on=today)
     assert licence is not None  # checkout_verdict refuses without one
+    # The rates taken are used from now on: never changed again (and refused if one
+    # was changed while this checkout read it).
+    record_use(pricing.decisions, now)
     order = _new_order(user, licence.id, address, pricing, now)
     _insert(order)
     record(
@@ -140,7 +144,16 @@ def _new_order(
         currency=pricing.currency,
         subtotal_cents=pricing.subtotal_cents,
         shipping_cents=pricing.shipping_cents,
+        tax_cents=pricing.tax_cents,
         total_cents=pricing.total_cents,
+        prices_include_tax=pricing.prices_include_tax,
+        tax_name=pricing.tax_name,
+        tax_treatment=str(pricing.tax_treatment),
+        tax_note=pricing.tax_note,
+        buyer_vat_number=pricing.shipping_tax.buyer_vat_number,
+        shipping_tax_rate=pricing.shipping_tax.rate,
+        shipping_tax_cents=pricing.shipping_tax_cents,
+        shipping_tax_rate_id=pricing.shipping_tax.rate_id,
         shipping_method_code=method.code,
         shipping_method_name=method.name,
         shipping_carrier=method.carrier,
@@ -164,6 +177,11 @@ def _new_order(
             name=line.name,
             unit_price_cents=line.unit_price_cents,
             quantity=line.quantity,
+            tax_class=str(line.tax.tax_class),
+            tax_rate=line.tax.rate,
+            tax_rate_id=line.tax.rate_id,
+            net_cents=line.net_cents,
+            tax_cents=line.tax_cents,
         )
         for line in pricing.lines
     ]

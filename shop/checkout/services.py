@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
+from shop.catalog.enums import TaxClass
 from shop.catalog.models import Product
 from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
@@ -52,6 +53,7 @@ class CartItem:
     verdict: Verdict
     weight_g: int = 0  # of one pack
     requires_cold_chain: bool = False
+    tax_class: TaxClass = TaxClass.STANDARD
     problem_code: str = ""  # why this line cannot be bought now; "" when it can
     problem: str = ""
 
@@ -223,6 +225,7 @@ def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
                 verdict=answer,
                 weight_g=product.weight_g,
                 requires_cold_chain=product.requires_cold_chain,
+                tax_class=product.tax_class,
                 problem_code=code,
                 problem=message,
             )

@@ -18,7 +18,7 @@ from shop.checkout.blueprint import bp
 from shop.checkout.errors import CartError, CheckoutError
 from shop.checkout.forms import QUANTITY_MESSAGE, CartAddForm, CartLineUpdateForm, CheckoutForm
 from shop.checkout.placing import OrderWaiting, find_waiting_order, place_order
-from shop.checkout.pricing import shipping_choices
+from shop.checkout.pricing import OrderPricing, price_cart, shipping_choices, with_shipping
 from shop.checkout.reorder import reorder as reorder_items
 from shop.checkout.services import (
     MAX_LINE_QUANTITY,
@@ -45,6 +45,7 @@ from shop.orders.models import Order
 from shop.orders.services import find_buyers_order
 from shop.shipping.addresses import address_of, list_addresses
 from shop.shipping.models import ClinicAddress
+from shop.tax.seller import price_label
 from shop.templating import format_money
 
 
@@ -102,17 +103,31 @@ def _can_check_out(standing: BuyerStanding, contents: Cart) -> bool:
     )
 
 
+def _cart_pricing(contents: Cart) -> OrderPricing | None:
+    """The cart's tax as it applies to the buyer's default address, when there is one
+    and the cart is in one currency."""
+    if not contents.items or len(contents.subtotals) != 1:
+        return None
+    addresses = list_addresses(current_user)
+    if not addresses:
+        return None
+    return price_cart(contents, address_of(addresses[0]), buyer=current_user, on=today_at())
+
+
 @bp.get("/cart")
 @login_required
 def cart():
     standing, contents = _current_cart()
+    shown = sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"])
     return render_template(
         "checkout/cart.html",
         cart=contents,
+        pricing=_cart_pricing(contents) if shown else None,
+        price_label=price_label(current_app.config, standing.country),
         can_check_out=_can_check_out(standing, contents),
         standing=standing,
         cart_gate=buyer_verdict(standing),
-        sees_prices=sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
+        sees_prices=shown,
         max_quantity=MAX_LINE_QUANTITY,
     )
 
@@ -126,12 +141,17 @@ def _chosen_address(addresses: list[ClinicAddress], wanted: str | None) -> Clini
     return addresses[0]
 
 
-def _method_label(option, subtotal_cents: int) -> str:
-    price = format_money(option.price_cents, option.currency) if option.price_cents else "Free"
-    total = format_money(subtotal_cents + option.price_cents, option.currency)
+def _method_label(option, priced: OrderPricing) -> str:
+    name = priced.tax_name
+    if option.price_cents:
+        included = "incl." if priced.prices_include_tax else "excl."
+        price = f"{format_money(option.price_cents, option.currency)} {included} {name}"
+    else:
+        price = "Free"
+    total = format_money(priced.total_cents, option.currency)
     return (
         f"{option.name}: {option.carrier}, {option.delivery_estimate}. {price} "
-        f"(order total {total})"
+        f"(order total {total} incl. {name})"
     )
 
 
@@ -181,10 +201,15 @@ def _checkout_page(form, standing, contents, addresses, chosen, refusal):
     address = address_of(chosen)
     can_check_out = _can_check_out(standing, contents)
     options = shipping_choices(contents, address) if can_check_out else []
-    subtotal = contents.subtotals[0][1] if len(contents.subtotals) == 1 else 0
+    # The tax service prices the lines for this buyer and address, once; each method
+    # adds its shipping, taxed as shipping is.
+    pricing = (
+        price_cart(contents, address, buyer=current_user, on=today_at()) if can_check_out else None
+    )
+    priced = {option.code: with_shipping(pricing, option) for option in options}
     form.address_id.data = str(chosen.id)
     form.method.choices = [
-        SelectChoice(option.code, _method_label(option, subtotal)) for option in options
+        SelectChoice(option.code, _method_label(option, priced[option.code])) for option in options
     ]
     if form.method.data not in {option.code for option in options}:
         form.method.data = options[0].code if options else None
@@ -204,7 +229,8 @@ def _checkout_page(form, standing, contents, addresses, chosen, refusal):
         chosen=chosen,
         options=options,
         selected=selected,
-        subtotal_cents=subtotal,
+        pricing=priced[selected.code] if selected else pricing,
+        priced=priced,
         refusal=refusal,
         # The gate speaks for the buyer first: a licence that ran out stops everything.
         gate=gate,

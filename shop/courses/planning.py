@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from sqlalchemy import and_, exists, select
 
-from shop.catalog.enums import Profession, TreatmentArea
+from shop.accounts.models import User
+from shop.catalog.enums import Profession, TaxClass, TreatmentArea
 from shop.catalog.models import (
     Brand,
     Indication,
@@ -32,6 +33,8 @@ from shop.catalog.protocols import MAX_SESSIONS
 from shop.courses.errors import PlanFieldErrors
 from shop.extensions import db
 from shop.inventory.reservations import first_expiry_first_out, sellable_lots
+from shop.tax.rounding import LineTax
+from shop.tax.services import TaxDecision, taxes_for
 
 MAX_PATIENTS = 500
 MAX_DAYS_AHEAD = 730  # a first session more than two years ahead is a typing slip
@@ -93,6 +96,7 @@ class PlanLine:
     pack_price_cents: int
     lots: tuple[LotShare, ...] = ()
     available: int = 0  # packs an order could get now
+    tax_class: TaxClass = TaxClass.STANDARD
 
     @property
     def pack_volume_ml(self) -> Decimal:
@@ -164,12 +168,27 @@ def packs_to_cover(needed_ml: Decimal, unit_volume_ml: Decimal, units_per_pack: 
 
 
 def price_per_pack(price_cents: int, currency: str) -> int:
-    """What one pack costs the buyer in a plan, in cents of ``currency``.
-
-    The catalogue's price, net of tax: the shop has no tax service yet, so plans show
-    and add up net prices and say so ("excl. VAT").
-    """
+    """What one pack costs the buyer in a plan, in cents of ``currency``: the catalogue's
+    price, as prices are entered (net or gross). The tax on a plan's cost is the tax
+    service's (``plan_taxes``), as for an order shipped to the buyer's clinic."""
     return price_cents
+
+
+def plan_taxes(
+    lines: Sequence[PlanLine], buyer: User, place, today: date
+) -> dict[int, tuple[TaxDecision, LineTax]]:
+    """Each line's tax decision and its cost's net and tax, for ``buyer`` shipping to
+    ``place`` (their default clinic address) on ``today``: the tax service's answer."""
+    if not lines:
+        return {}
+    decisions = taxes_for({line.tax_class for line in lines}, buyer, place, today)
+    return {
+        line.product_id: (
+            decisions[line.tax_class],
+            decisions[line.tax_class].on(line.cost_cents),
+        )
+        for line in lines
+    }
 
 
 def add_months(day: date, months: int) -> date:
@@ -254,6 +273,7 @@ def _fitting_products(request: PlanRequest, product_ids: Sequence[int] | None):
             Product.volume_ml,
             Product.price_cents,
             Product.currency,
+            Product.tax_class,
             ProductProtocol.sessions_min,
             ProductProtocol.sessions_max,
             ProductProtocol.interval_days,
@@ -284,8 +304,8 @@ def _fitting_products(request: PlanRequest, product_ids: Sequence[int] | None):
 
 
 def _line(request: PlanRequest, row) -> PlanLine:
-    (pid, sku, slug, name, brand, units, unit_volume, price, currency) = row[:9]
-    (sessions_min, sessions_max, interval, repeat, per_session) = row[9:]
+    (pid, sku, slug, name, brand, units, unit_volume, price, currency, tax_class) = row[:10]
+    (sessions_min, sessions_max, interval, repeat, per_session) = row[10:]
     sessions = request.sessions or sessions_max
     needed = volume_needed(request.patients, sessions, per_session)
     return PlanLine(
@@ -308,6 +328,7 @@ def _line(request: PlanRequest, row) -> PlanLine:
         volume_needed_ml=needed,
         packs=packs_to_cover(needed, unit_volume, units),
         pack_price_cents=price_per_pack(price, currency),
+        tax_class=TaxClass(tax_class),
     )
 
 

@@ -39,6 +39,7 @@ from shop.courses.planning import (
     CoursePlanResult,
     PlanRequest,
     plan_course,
+    plan_taxes,
     read_plan_request,
 )
 from shop.courses.plans import (
@@ -54,8 +55,11 @@ from shop.courses.plans import (
 )
 from shop.database import utcnow
 from shop.extensions import db
-from shop.licensing.gate import buyer_standing, buyer_verdict, today_at, verdict
+from shop.licensing.gate import Destination, buyer_standing, buyer_verdict, today_at, verdict
+from shop.licensing.services import current_licence
 from shop.pdf import html_to_pdf
+from shop.shipping.addresses import address_of, list_addresses
+from shop.tax.services import place_name
 
 PLAN_PARAMETERS = ("indication", "area", "patients", "sessions", "start")
 
@@ -89,6 +93,26 @@ def _page(source) -> int:
     return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
 
 
+def _tax_place():
+    """Where the plan's tax is worked out for: the buyer's default clinic address, else
+    their licence's country (and region)."""
+    addresses = list_addresses(current_user)
+    if addresses:
+        return address_of(addresses[0])
+    licence = current_licence(current_user, today=today_at())
+    return Destination(licence.country, licence.region or "") if licence else None
+
+
+def _taxes(lines) -> dict:
+    place = _tax_place()
+    if place is None:
+        return {"taxes": {}, "tax_place": ""}
+    return {
+        "taxes": plan_taxes(lines, current_user, place, today_at()),
+        "tax_place": place_name(place.country, place.region),
+    }
+
+
 def _planner_page(result: CoursePlanResult | None, errors: dict[str, str], status: int = 200):
     standing = buyer_standing(current_user, today_at())
     indications = db.session.scalars(select(Indication).order_by(Indication.name)).all()
@@ -109,6 +133,7 @@ def _planner_page(result: CoursePlanResult | None, errors: dict[str, str], statu
         today=today.isoformat(),
         max_patients=MAX_PATIENTS,
         max_sessions=MAX_SESSIONS,
+        **_taxes(result.lines if result else []),
     ), status
 
 
@@ -195,6 +220,7 @@ def plan_detail(plan_id: int):
         missing=len(plan.items) - len(lines),
         next_start=start.isoformat(),
         today=today.isoformat(),
+        **_taxes(lines),
     )
 
 

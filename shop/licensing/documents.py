@@ -83,17 +83,18 @@ def clean_filename(filename: str, kind: DocumentKind) -> str:
     return f"{stem[:200]}.{kind.extension}"
 
 
-def read_licence_upload(stream: BinaryIO, filename: str, *, max_bytes: int) -> UploadedDocument:
-    """Read an upload and accept it only if it is a PDF, JPEG or PNG of at most ``max_bytes``.
+def read_licence_upload(
+    stream: BinaryIO, filename: str, *, max_bytes: int, what: str = "your licence"
+) -> UploadedDocument:
+    """Read an upload and accept it only if it is a PDF, JPEG or PNG of at most ``max_bytes``
+    (``what``: the paper it should be, for the messages).
 
     Reads at most one byte more than the limit, so a large file is refused
     without being held in memory whole.
     """
     data = stream.read(max_bytes + 1)
     if not data:
-        raise DocumentError(
-            DocumentError.EMPTY, "The file is empty. Choose the scan of your licence."
-        )
+        raise DocumentError(DocumentError.EMPTY, f"The file is empty. Choose the scan of {what}.")
     if len(data) > max_bytes:
         raise DocumentError(
             DocumentError.TOO_LARGE,

@@ -90,6 +90,7 @@ class BuyerStanding:
     profession: Profession | None = None
     expires_on: date | None = None  # of the current licence, or of the one that expired
     decision_reason: str = ""  # the reviewer's words on a rejection or a revocation
+    country: str | None = None  # of that licence: what the tax on prices is called there
 
     @property
     def verified(self) -> bool:
@@ -139,7 +140,13 @@ _DECIDING_FIRST = (
     _licences.c.id.desc(),
 )
 STANDING_LICENCE = (
-    select(_licences.c.status, _licences.c.profession, _licences.c.expires_on, _licences.c.reason)
+    select(
+        _licences.c.status,
+        _licences.c.profession,
+        _licences.c.expires_on,
+        _licences.c.reason,
+        _licences.c.country,
+    )
     .where(_licences.c.user_id == bindparam("user_id"))
     .order_by(*_DECIDING_FIRST)
     .limit(1)
@@ -175,6 +182,7 @@ def standing_from_licence(user: User, licence, today: date) -> BuyerStanding:
         profession=Profession(licence.profession),
         expires_on=licence.expires_on,
         decision_reason=licence.reason or "",
+        country=licence.country,
     )
 
 

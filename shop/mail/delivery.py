@@ -166,4 +166,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     # Plain 7bit or 8bit text, not quoted-printable: links stay whole on their line,
     # in a mail client and in the .eml files a developer opens in an editor.
     email.set_content(message.body_text, cte="7bit" if message.body_text.isascii() else "8bit")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return email

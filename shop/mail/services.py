@@ -6,20 +6,41 @@ so a rolled-back change sends nothing and a crash after commit loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from shop.extensions import db
-from shop.mail.models import OutboxMessage
+from shop.mail.models import OutboxAttachment, OutboxMessage
 
 
-def queue_mail(to_address: str, subject: str, template: str, **context) -> OutboxMessage:
-    """Render ``templates/mail/<template>.txt`` and queue it (flushes, never commits)."""
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def queue_mail(
+    to_address: str,
+    subject: str,
+    template: str,
+    *,
+    attachments: Sequence[Attachment] = (),
+    **context,
+) -> OutboxMessage:
+    """Render ``templates/mail/<template>.txt`` and queue it, with ``attachments``
+    (flushes, never commits)."""
     # The bare template, without the pages' context processors: mail is queued from
     # requests, CLI commands and the worker alike, and needs nothing from a request.
     body = current_app.jinja_env.get_template(f"mail/{template}.txt").render(**context)
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body)
+    message.attachments = [
+        OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+        for a in attachments
+    ]
     db.session.add(message)
     db.session.flush()
     return message

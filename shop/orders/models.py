@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -10,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     event,
@@ -31,7 +34,10 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("subtotal_cents >= 0", name="subtotal_not_negative"),
         CheckConstraint("shipping_cents >= 0", name="shipping_not_negative"),
-        CheckConstraint("total_cents = subtotal_cents + shipping_cents", name="total_adds_up"),
+        CheckConstraint("tax_cents >= 0", name="tax_not_negative"),
+        CheckConstraint(
+            "total_cents = subtotal_cents + shipping_cents + tax_cents", name="total_adds_up"
+        ),
         CheckConstraint(
             "refunded_cents >= 0 AND refunded_cents <= total_cents", name="refund_within_total"
         ),
@@ -48,10 +54,29 @@ class Order(db.Model):
         enum_column(OrderStatus), default=OrderStatus.PENDING_PAYMENT
     )
     currency: Mapped[str] = mapped_column(String(3))
+    # Net of tax: the lines' net amounts, and the shipping's. total_cents is what the
+    # buyer pays (Stripe charges it): net + tax, every figure from the tax service.
     subtotal_cents: Mapped[int] = mapped_column(Integer)
     shipping_cents: Mapped[int] = mapped_column(Integer)
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_cents: Mapped[int] = mapped_column(Integer)
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+
+    # The tax, as the tax service decided it at checkout (shop.tax): how prices were
+    # entered, what the tax is called where the order goes, the shipping's rate and
+    # tax, and why no tax was charged (reverse charge, exemption), for the invoice.
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tax_name: Mapped[str] = mapped_column(String(20), default="VAT", server_default="VAT")
+    tax_treatment: Mapped[str] = mapped_column(String(32), default="taxed", server_default="taxed")
+    tax_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    buyer_vat_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    shipping_tax_rate: Mapped[Decimal] = mapped_column(
+        Numeric(6, 3), default=Decimal(0), server_default="0"
+    )
+    shipping_tax_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shipping_tax_rate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tax_rates.id", ondelete="RESTRICT")
+    )
 
     # Where it goes.
     clinic_name: Mapped[str] = mapped_column(String(120))
@@ -106,6 +131,21 @@ class Order(db.Model):
         return sum(line.quantity for line in self.lines)
 
     @property
+    def goods_tax_by_rate(self) -> list[RateTotal]:
+        """The tax per rate of the lines alone (the shipping's is shown on its own)."""
+        return rate_totals(
+            self.tax_name, [(line.tax_rate, line.net_cents, line.tax_cents) for line in self.lines]
+        )
+
+    @property
+    def tax_by_rate(self) -> list[RateTotal]:
+        """The tax per rate, as the lines and the shipping snapshot it (sums only)."""
+        parts = [(line.tax_rate, line.net_cents, line.tax_cents) for line in self.lines]
+        if self.shipping_cents or self.shipping_tax_cents:
+            parts.append((self.shipping_tax_rate, self.shipping_cents, self.shipping_tax_cents))
+        return rate_totals(self.tax_name, parts)
+
+    @property
     def is_pending(self) -> bool:
         return self.status == OrderStatus.PENDING_PAYMENT
 
@@ -136,8 +176,18 @@ class OrderLine(db.Model):
     )
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
-    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(Integer)  # as entered: net or gross
     quantity: Mapped[int] = mapped_column(Integer)
+    # Snapshotted from the tax service at checkout, like the price.
+    tax_class: Mapped[str] = mapped_column(
+        String(16), default="standard", server_default="standard"
+    )
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal(0), server_default="0")
+    tax_rate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tax_rates.id", ondelete="RESTRICT"), index=True
+    )
+    net_cents: Mapped[int] = mapped_column(Integer)
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -147,7 +197,39 @@ class OrderLine(db.Model):
 
     @property
     def total_cents(self) -> int:
+        """Unit price × quantity, as prices are entered."""
         return self.unit_price_cents * self.quantity
+
+    @property
+    def gross_cents(self) -> int:
+        return self.net_cents + self.tax_cents
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    """The lines of an order (or a priced cart) at one tax rate, added up."""
+
+    name: str  # "VAT"
+    rate: Decimal  # per cent
+    net_cents: int
+    tax_cents: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {format(Decimal(self.rate).normalize(), 'f')}%"
+
+
+def rate_totals(name: str, parts: list[tuple[Decimal, int, int]]) -> list[RateTotal]:
+    """(rate, net, tax) parts added up per rate, highest rate first."""
+    totals: dict[Decimal, list[int]] = {}
+    for rate, net, tax in parts:
+        entry = totals.setdefault(Decimal(rate).normalize(), [0, 0])
+        entry[0] += net
+        entry[1] += tax
+    return [
+        RateTotal(name, rate, net, tax)
+        for rate, (net, tax) in sorted(totals.items(), key=lambda item: -item[0])
+    ]
 
 
 class OrderEvent(db.Model):

@@ -9,6 +9,7 @@ Services flush and never commit: the caller owns the transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,11 +22,11 @@ from shop.audit.services import record_event
 from shop.database import lock_row, utcnow
 from shop.extensions import db
 from shop.inventory.reservations import release_reserved, sell_reserved
-from shop.mail.services import external_url, queue_mail
+from shop.mail.services import Attachment, external_url, queue_mail
 from shop.orders.enums import OrderEventKind, OrderStatus, PaymentState
 from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderEvent, OrderLine
-from shop.orders.signals import order_paid, payment_cancelling
+from shop.orders.signals import order_paid, order_refunded, payment_cancelling
 from shop.templating import format_money
 
 # Crockford's base 32 without the letters people misread (I, L, O, U).
@@ -211,9 +212,12 @@ def mark_paid(order: Order, facts: PaymentFacts, *, now: datetime | None = None)
         to_state=order.status,
         reason=f"{format_money(facts.amount_cents, order.currency)} ({facts.source})",
     )
-    mail_buyer(order, f"Order {order.number} is paid", "order_paid")
     db.session.flush()
-    order_paid.send(order)
+    # The invoice is issued here, in the same transaction, and goes with the mail.
+    attachments = [
+        attachment for _receiver, answer in order_paid.send(order) for attachment in answer or ()
+    ]
+    mail_buyer(order, f"Order {order.number} is paid", "order_paid", attachments=attachments)
     return "paid"
 
 
@@ -309,14 +313,18 @@ def record_refund(order: Order, facts: PaymentFacts, *, actor: User | None = Non
         reason=f"{format_money(added, order.currency)}; {format_money(refunded, order.currency)} in all ({facts.source})",
     )
     db.session.flush()
+    order_refunded.send(order, amount_cents=added, source=facts.source)
     return "fully refunded" if full else "partly refunded"
 
 
-def mail_buyer(order: Order, subject: str, template: str) -> None:
+def mail_buyer(
+    order: Order, subject: str, template: str, *, attachments: Sequence[Attachment] = ()
+) -> None:
     queue_mail(
         order.user.email,
         subject,
         template,
+        attachments=attachments,
         order=order,
         shop_name=current_app.config["SHOP_NAME"],
         order_url=external_url("orders.detail", number=order.number),

@@ -9,8 +9,14 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# Sent with the order (sender) once it is paid: checkout takes its packs out of the cart.
+# Sent with the order (sender) once it is paid, before the buyer's "paid" mail is
+# queued: checkout takes its packs out of the cart, billing issues the invoice. A
+# receiver may return mail attachments (shop.mail.services.Attachment) for that mail.
 order_paid = _signals.signal("order-paid")
+
+# Sent with the order (sender), ``amount_cents`` (what this refund gave back) and
+# ``source`` once a refund is recorded: billing issues the credit note.
+order_refunded = _signals.signal("order-refunded")
 
 # Sent with the order (sender), locked, before an unpaid order that has a PaymentIntent
 # is cancelled (by its buyer, an administrator or the reservation's end): payments

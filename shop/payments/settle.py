@@ -22,6 +22,7 @@ Functions flush and never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -29,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from shop.catalog.enums import TaxClass
 from shop.catalog.models import Product
 from shop.config import shop_id
 from shop.extensions import db
@@ -60,6 +62,8 @@ from shop.payments.stripe_client import (
     retrieve_charge,
     retrieve_payment_intent,
 )
+from shop.tax.errors import TaxError
+from shop.tax.services import SHIPPING_TAX_CLASS, taxes_for
 
 
 class MalformedEvent(PaymentError):
@@ -98,6 +102,24 @@ def require_gate_at_payment(order: Order) -> None:
     )
     if not answer.allowed:
         raise PaymentError(str(answer.reason), answer.message, status=403)
+    require_same_tax(order, today)
+
+
+def require_same_tax(order: Order, today) -> None:
+    """The tax service, asked again as the buyer pays: an order is charged what it was
+    priced at only while that is still the tax due (a certificate can expire, a VAT
+    number be refused, a new rate start at midnight)."""
+    classes = {TaxClass(line.tax_class) for line in order.lines}
+    decisions = taxes_for(classes, order.user, order, today)
+    charged = [(line.tax_rate, decisions[TaxClass(line.tax_class)].rate) for line in order.lines]
+    charged.append((order.shipping_tax_rate, decisions[SHIPPING_TAX_CLASS].rate))
+    if any(Decimal(was) != Decimal(now) for was, now in charged):
+        raise PaymentError(
+            TaxError.TAX_CHANGED,
+            f"The tax due on order {order.number} has changed since it was placed: cancel it "
+            "and check out again to pay the right amount.",
+            status=409,
+        )
 
 
 def intent_metadata(order: Order) -> dict[str, str]:

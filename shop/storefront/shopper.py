@@ -20,6 +20,7 @@ from shop.licensing.gate import (
     today_at,
     verdict,
 )
+from shop.tax.seller import price_label
 
 LOW_STOCK = 10  # at or below this, pages say how many are left
 
@@ -29,6 +30,7 @@ class Shopper:
     standing: BuyerStanding
     sees_prices: bool
     stock: Mapping[int, StockLevel]
+    price_label: str = ""  # what a price includes: "excl. VAT", "plus sales tax"
     max_quantity: int = MAX_LINE_QUANTITY
     low_stock: int = LOW_STOCK
 
@@ -47,4 +49,10 @@ class Shopper:
 def shopper(user: User | None, stock: Mapping[int, StockLevel]) -> Shopper:
     """The visitor ``user`` (None: anonymous) looking at products with this stock."""
     standing = buyer_standing(user, today_at())
-    return Shopper(standing, sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]), stock)
+    return Shopper(
+        standing,
+        sees_prices(standing, current_app.config["PRICES_VISIBLE_TO"]),
+        stock,
+        # Configuration and the licence's country: no query of its own.
+        price_label(current_app.config, standing.country),
+    )

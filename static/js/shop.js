@@ -137,7 +137,9 @@ document.addEventListener("change", (event) => {
   if (!(choice instanceof HTMLInputElement) || !choice.dataset.shippingPrice) return;
   const shipping = document.querySelector(".order-shipping");
   const total = document.querySelector(".order-total");
+  const tax = document.querySelector(".order-shipping-tax");
   if (shipping) shipping.textContent = choice.dataset.shippingPrice;
+  if (tax) tax.textContent = choice.dataset.shippingTax;
   if (total) total.textContent = choice.dataset.orderTotal;
 });
 

@@ -43,7 +43,12 @@ def test_both_audiences_are_cached_side_by_side(api, app, catalogue, monkeypatch
     hidden = api("/api/v1/products/hydra-glow")
     monkeypatch.setitem(app.config, "PRICES_VISIBLE_TO", "everyone")
     assert api("/api/v1/products/hydra-glow") == shown
-    assert shown["price"] == {"amount_cents": 10000, "currency": "EUR"}
+    assert shown["price"] == {
+        "amount_cents": 10000,
+        "currency": "EUR",
+        "includes_tax": False,
+        "tax_label": "excl. VAT",
+    }
     assert shown["available"] == 50
     assert hidden["price"] is None and hidden["available"] is None
     assert {k: v for k, v in hidden.items() if k not in ("price", "available")} == {

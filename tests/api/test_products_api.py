@@ -38,7 +38,12 @@ def test_an_item_carries_everything_the_design_lists(api, catalogue):
             "form": "vial",
             "volume_ml": 5,
             "units_per_pack": 10,
-            "price": {"amount_cents": 10000, "currency": "EUR"},
+            "price": {
+                "amount_cents": 10000,
+                "currency": "EUR",
+                "includes_tax": False,
+                "tax_label": "excl. VAT",
+            },
             "ingredients": [
                 {"slug": "hyaluronic-acid", "name": "Hyaluronic acid", "concentration": "20 mg/ml"},
                 {"slug": "zinc", "name": "Zinc", "concentration": None},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -28,14 +28,16 @@ from shop.database import utcnow
 from shop.demo import seed_demo
 from shop.demo_accounts import DEMO_PROFESSIONAL, seed_demo_accounts
 from shop.extensions import db
+from shop.licensing.documents import UploadedDocument
 from shop.licensing.gate import today_at
-from shop.orders.services import lock_order
+from shop.orders.services import PaymentFacts, lock_order, record_refund
 from shop.payments.settle import apply_intent
+from shop.tax.certificates import submit_certificate
 from tests import dbs
 from tests.browser.axe import PageAudit
 from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, wanted_path
 from tests.conftest import make_app
-from tests.factories import make_professional
+from tests.factories import PDF_BYTES, make_professional
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -87,6 +89,31 @@ def add_paid_demo_order() -> None:
         "currency": order.currency.lower(),
     }
     apply_intent(lock_order(order.id), intent, "demo", refunded_cents=0)
+    # Part of it refunded (a credit note), and a certificate waiting for review.
+    record_refund(
+        order,
+        PaymentFacts(
+            payment_intent_id="pi_demo_paid",
+            status="succeeded",
+            amount_cents=order.total_cents,
+            currency=order.currency.lower(),
+            amount_refunded_cents=1000,
+            source="demo refund",
+        ),
+    )
+    submit_certificate(
+        professional,
+        kind="resale",
+        region="CA",
+        number="SR-DEMO-1",
+        expires_on=today_at() + timedelta(days=365),
+        document=UploadedDocument("certificate.pdf", "application/pdf", PDF_BYTES, "0" * 64),
+        today=today_at(),
+    )
+
+
+# The demo order's credit note: the first of the year.
+DEMO_CREDIT_NOTE = f"CN-{date.today().year}-000001"
 
 
 # A saved course plan of the demo professional's, so the plan's pages have one to show.

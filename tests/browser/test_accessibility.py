@@ -22,7 +22,7 @@ from flask import Flask, url_for
 
 from shop.demo_accounts import DEMO_ADMIN, DEMO_PROFESSIONAL
 from tests import demo_catalogue as demo_data
-from tests.browser.conftest import DEMO_ORDER_NUMBER, DEMO_PLAN_PRODUCT
+from tests.browser.conftest import DEMO_CREDIT_NOTE, DEMO_ORDER_NUMBER, DEMO_PLAN_PRODUCT
 from tests.conftest import make_app
 
 ACTIVE_PRODUCT = next(product["slug"] for product in demo_data.PRODUCTS if product["active"])
@@ -68,6 +68,12 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         )
     },
     "admin.order_detail": {"number": DEMO_ORDER_NUMBER},
+    # Its invoice and credit note, the demo professional's certificate, the first rate.
+    "billing.invoice": {"number": DEMO_ORDER_NUMBER},
+    "billing.credit_note": {"number": DEMO_ORDER_NUMBER, "note_number": DEMO_CREDIT_NOTE},
+    "tax.certificate_document": {"certificate_id": "1"},
+    "admin.tax_certificate_document": {"certificate_id": "1"},
+    "admin.tax_rate": {"rate_id": "1"},
     # The demo professional's Dublin clinic, and the demo's first shipping method, zone
     # and rate (seed-demo).
     "shipping.edit_address": {"address_id": "1"},

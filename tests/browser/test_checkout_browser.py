@@ -5,10 +5,12 @@ and the checkout and payment pages with the keyboard alone and at 390 px."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from shop.catalog.models import Product
@@ -148,6 +150,14 @@ def test_a_professional_fills_the_cart_checks_out_pays_by_card_and_sees_the_orde
     pay_button(page).click()
     expect_paid(page, number)
     expect(page.locator("[data-cart-count]")).to_have_text("0")
+    # Irish VAT at the demo's rate, and the invoice issued with the payment.
+    expect(page.locator(".order-tax-rate").first).to_contain_text("VAT 23%")
+    invoice = page.locator("#download-invoice")
+    expect(invoice).to_contain_text("Invoice INV-")
+    pdf = page.request.get(invoice.get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert number in text and "23%" in text and "Total due" in text
 
     order = order_of(live_shop, number)
     assert order.status == OrderStatus.PAID

@@ -68,7 +68,7 @@ def test_the_cart_shows_the_subtotal_and_leaves_shipping_to_the_checkout(client,
     login(shop.pro)
     html = client.get("/cart").get_data(as_text=True)
     page = text(html)
-    assert "Subtotal (3 packs) €191.00" in page
+    assert "Subtotal (3 packs) excl. VAT €191.00" in page
     assert (
         "Shipping is priced at checkout, by the methods that serve your clinic's address." in page
     )
@@ -132,11 +132,21 @@ def test_checkout_starts_from_the_default_address_and_prices_each_method(client,
     html = client.get("/checkout").get_data(as_text=True)
     page = text(html)
     assert re.search(rf'id="address-{other.id}" value="{other.id}" checked', html)
-    assert "Standard: An Post, 2 to 4 working days. €15.00 (order total €215.00)" in page
-    assert "Express: An Post, 2 to 4 working days. €25.00 (order total €225.00)" in page
+    assert (
+        "Standard: An Post, 2 to 4 working days. €15.00 excl. VAT (order total €215.00 incl. VAT)"
+        in page
+    )
+    assert (
+        "Express: An Post, 2 to 4 working days. €25.00 excl. VAT (order total €225.00 incl. VAT)"
+        in page
+    )
     # Nothing here needs the cold chain; it is offered all the same.
-    assert "Cold Chain: An Post, 2 to 4 working days. €39.00 (order total €239.00)" in page
-    assert "Subtotal €200.00" in page and "Shipping €15.00" in page and "Total €215.00" in page
+    assert (
+        "Cold Chain: An Post, 2 to 4 working days. €39.00 excl. VAT (order total €239.00 incl. VAT)"
+        in page
+    )
+    assert "Subtotal (excl. VAT) €200.00" in page and "Shipping (excl. VAT) €15.00" in page
+    assert "Total (incl. VAT) €215.00" in page
 
 
 def test_checkout_offers_only_cold_chain_for_a_product_that_needs_it(client, login, shop):

@@ -305,3 +305,22 @@ def test_the_back_office_edits_a_products_protocol_beside_its_fields(client, log
     page = client.get(f"/admin/products/{product.id}")
     assert page.status_code == 200
     assert 'name="protocol-volume_scalp" type="text" value="5"' in page.get_data(as_text=True)
+
+
+def test_the_planner_shows_the_cost_with_the_tax_the_service_says(client, login, hair):
+    from shop.shipping.addresses import save_address
+    from tests.factories import shipping_address
+    from tests.taxes import add_rates
+
+    add_rates()
+    indication, product = hair
+    _lot(product, "LATE", 400, 20)
+    pro = make_professional()
+    save_address(pro, shipping_address(region="Co. Dublin"), make_default=True)
+    login(pro)
+    start = today() + timedelta(days=1)
+    page = client.get("/planner", query_string=_args(indication, start)).get_data(as_text=True)
+    # 3 packs × 150.00 = 450.00 net; Irish VAT 23% on it: 103.50.
+    assert "€450.00</strong> excl. VAT" in page
+    assert 'data-tax="10350"' in page and "VAT 23%: €103.50" in page and "€553.50" in page
+    assert "for Co. Dublin, Ireland" in page

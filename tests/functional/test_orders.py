@@ -125,7 +125,7 @@ def test_the_order_page_shows_status_lines_totals_address_timeline_and_pay_now(
     assert "Status: Waiting for payment" in page
     assert "Payment: Not started" in page
     assert "Hydra Order" in page and "Biotin Order" in page
-    assert "Total €260.50" in page
+    assert "Total (incl. VAT) €260.50" in page
     assert "Clinique Lumière" in page and "Ireland" in page
     assert re.findall(r'data-kind="(\w+)"', html) == ["placed"]
     assert f'href="/orders/{order.number}/pay"' in html
@@ -379,7 +379,7 @@ def test_the_receipt_of_a_paid_order_is_printable(client, login, app, shop, orde
     html = client.get(f"/orders/{order.number}/receipt").get_data(as_text=True)
     page = text(html)
     assert "Receipt" in page and order.number in page
-    assert "Total €260.50" in page and "by card" in page
+    assert "Total (incl. VAT) €260.50" in page and "by card" in page
     assert "Dr Aoife Byrne" in page and "Clinique Lumière" in page
     css = client.get("/static/css/shop.css").get_data(as_text=True)
     print_rules = css[css.index("@media print") :]

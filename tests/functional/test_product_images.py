@@ -398,14 +398,12 @@ def test_an_import_naming_pictures_wrongly_is_refused_by_column(shown_product, c
 
 
 def test_a_file_without_the_images_column_leaves_pictures_as_they_are(shown_product):
-    lines = export_products().splitlines()
-    header = lines[0].split(",")
-    assert header[-1] == "images"
     import csv
 
     rows = list(csv.reader(io.StringIO(export_products())))
+    at = rows[0].index("images")
     without = io.StringIO()
-    csv.writer(without).writerows(row[:-1] for row in rows)
+    csv.writer(without).writerows(row[:at] + row[at + 1 :] for row in rows)
     plan = import_products(None, without.getvalue().encode())
     assert plan.changes == []
     assert len(shown_product.images) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -22,17 +23,22 @@ from shop.catalog.models import (
 )
 from shop.catalog.token import current_token
 from shop.database import utcnow
+from shop.demo import DEMO_CATALOGUE
 from shop.demo_accounts import (
     DEMO_ACCOUNTS,
     DEMO_ADMIN,
     DEMO_CUSTOMER,
     DEMO_PROFESSIONAL,
+    DEMO_PROFESSIONAL_FR,
     demo_licence_pdf,
 )
 from shop.extensions import db
 from shop.inventory.models import StockLot, StockMovement
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence
+from shop.shipping.addresses import ShippingAddress, check_address, list_addresses
+from shop.shipping.rates import Parcel, shipping_options
+from shop.tax.models import TaxRate
 
 
 def table_counts() -> dict[str, int]:
@@ -146,7 +152,7 @@ def test_seed_demo_in_development_adds_the_demo_accounts(app, runner, monkeypatc
     monkeypatch.setitem(app.config, "SHOP_ENV", "development")
     result = runner.invoke(args=["shop", "seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "demo accounts: added 3 users, 1 licences" in result.output
+    assert "demo accounts: added 4 users, 2 licences, 2 addresses" in result.output
 
     admin = find_user_by_email(DEMO_ADMIN.email)
     professional = find_user_by_email(DEMO_PROFESSIONAL.email)
@@ -171,6 +177,37 @@ def test_seed_demo_in_development_adds_the_demo_accounts(app, runner, monkeypatc
     assert document.sha256 == hashlib.sha256(document.data).hexdigest()
     assert document.size_bytes == len(document.data)
     assert db.session.scalar(select(func.count()).where(Licence.user_id == customer.id)) == 0
+    french = find_user_by_email(DEMO_PROFESSIONAL_FR.email)
+    [licence_fr] = db.session.scalars(select(Licence).where(Licence.user_id == french.id))
+    assert (licence_fr.country, licence_fr.status) == ("FR", LicenceStatus.APPROVED)
+    [clinic] = list_addresses(french)
+    assert (clinic.city, clinic.country, clinic.is_default) == ("Paris", "FR", True)
+
+
+def test_the_demo_seeds_tax_rates_marked_for_the_accountant_and_serves_france(app, runner):
+    text = (DEMO_CATALOGUE / "tax_rates.csv").read_text()
+    assert "TO BE CHECKED BY THE SHOP'S ACCOUNTANT" in text
+    result = runner.invoke(args=["shop", "seed-demo"])
+    assert "29 tax rates" in result.output, result.output
+    today = utcnow().date()
+    rates = {
+        (rate.country, rate.region, str(rate.tax_class)): rate.rate
+        for rate in db.session.scalars(select(TaxRate))
+        if rate.valid_from <= today
+    }
+    assert rates[("IE", "", "standard")] == Decimal("23")
+    assert rates[("FR", "", "standard")] == Decimal("20")
+    assert rates[("US", "CA", "standard")] == Decimal("7.25")
+    paris = ShippingAddress(
+        "Cabinet", "12 rue de Rivoli", "Paris", "75004", "FR", "+33 1 44 00 00 17"
+    )
+    assert {option.code for option in shipping_options(Parcel("FR", "", "EUR", 10000, 500))} >= {
+        "standard",
+        "express",
+    }
+    assert check_address(paris).country == "FR"
+    again = runner.invoke(args=["shop", "seed-demo"])
+    assert "0 tax rates" in again.output
 
 
 def test_the_demo_pdf_has_a_cross_reference_table_that_points_at_its_objects():
@@ -190,9 +227,9 @@ def test_seed_demo_accounts_twice_changes_nothing(app, runner, monkeypatch):
     admin = find_user_by_email(DEMO_ADMIN.email)
     admin.name = "Renamed by hand"
     again = runner.invoke(args=["shop", "seed-demo"])
-    assert "demo accounts: added 0 users, 0 licences" in again.output
+    assert "demo accounts: added 0 users, 0 licences, 0 addresses" in again.output
     assert admin.name == "Renamed by hand"
-    assert db.session.scalar(select(func.count()).select_from(User)) == 3
+    assert db.session.scalar(select(func.count()).select_from(User)) == 4
 
 
 def test_seed_demo_outside_development_creates_no_account(app, runner, monkeypatch):

@@ -19,6 +19,9 @@ STRIPE_NAMES = (
     "STRIPE_JS_URL",
     "STRIPE_PORT",
 )
+SELLER = {
+    name: PRODUCTION_SETTINGS[name] for name in PRODUCTION_SETTINGS if name.startswith("SELLER")
+}
 PRODUCTION_STRIPE = {
     "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
     "STRIPE_PUBLISHABLE_KEY": "pk_live_" + "b" * 24,
@@ -35,6 +38,9 @@ def clean_env(monkeypatch):
         "SHOP_BASE_URL",
         "MAIL_BACKEND",
         *STRIPE_NAMES,
+        *SELLER,
+        "SELLER_COUNTRY",
+        "PRICES_ENTERED",
     ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -48,7 +54,39 @@ def production_env(clean_env):
     clean_env.setenv("SHOP_BASE_URL", "https://shop.example/")
     for name, value in PRODUCTION_STRIPE.items():
         clean_env.setenv(name, value)
+    for name, value in SELLER.items():
+        clean_env.setenv(name, value)
     return clean_env
+
+
+@pytest.mark.parametrize("name", ["SELLER_LEGAL_NAME", "SELLER_ADDRESS", "SELLER_VAT_NUMBER"])
+def test_production_refuses_to_start_without_the_sellers_legal_details(production_env, name):
+    production_env.delenv(name)
+    with pytest.raises(ConfigError, match=f"{name} is not set: production needs the seller"):
+        create_app("production")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("SELLER_VAT_NUMBER", "IE0000000X", "not a valid EU VAT number"),
+        ("SELLER_COUNTRY", "Ireland", "not a two-letter country code"),
+        ("PRICES_ENTERED", "both", "PRICES_ENTERED must be net or gross"),
+    ],
+)
+def test_bad_seller_settings_stop_the_start_with_the_reason(production_env, name, value, reason):
+    production_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=reason):
+        create_app("production")
+
+
+def test_the_sellers_address_takes_newlines_from_the_environment(production_env):
+    from shop.tax.seller import seller_of
+
+    app = create_app("production")
+    seller = seller_of(app.config)
+    assert seller.address_lines == ["1 Test Street", "Dublin 2", "Ireland"]
+    assert (seller.country, seller.prices_include_tax) == ("IE", False)
 
 
 def test_production_refuses_to_start_without_secret_key(clean_env):

@@ -16,7 +16,8 @@ SHOP = ROOT / "shop"
 
 # What each domain may import besides the shared modules at the top of shop/.
 # catalog ← inventory ← licensing ← shipping ← checkout → orders ← payments, over accounts,
-# audit, mail and media; the web layers (admin, api, storefront) and the CLI sit on top.
+# audit, mail and media; tax sits beside shipping (checkout, payments and the planner ask it),
+# billing above orders and tax; the web layers (admin, api, storefront) and the CLI on top.
 MAY_IMPORT: dict[str, set[str]] = {
     "mail": set(),
     "media": set(),
@@ -27,18 +28,40 @@ MAY_IMPORT: dict[str, set[str]] = {
     "licensing": {"catalog", "inventory", "accounts", "audit", "mail"},
     "orders": {"catalog", "inventory", "licensing", "accounts", "audit", "mail"},
     "shipping": {"catalog", "licensing", "accounts", "audit"},
+    "tax": {"catalog", "licensing", "accounts", "audit", "mail"},
     "checkout": {
         "catalog",
         "inventory",
         "licensing",
         "shipping",
+        "tax",
         "orders",
         "accounts",
         "audit",
         "mail",
     },
-    "payments": {"catalog", "inventory", "licensing", "orders", "accounts", "audit", "mail"},
-    "courses": {"catalog", "inventory", "licensing", "checkout", "accounts", "audit", "mail"},
+    "payments": {
+        "catalog",
+        "inventory",
+        "licensing",
+        "orders",
+        "tax",
+        "accounts",
+        "audit",
+        "mail",
+    },
+    "billing": {"catalog", "inventory", "licensing", "orders", "tax", "accounts", "audit", "mail"},
+    "courses": {
+        "catalog",
+        "inventory",
+        "licensing",
+        "shipping",
+        "checkout",
+        "tax",
+        "accounts",
+        "audit",
+        "mail",
+    },
 }
 DOMAINS = set(MAY_IMPORT)
 TOP = {"admin", "api", "storefront", "cli", "worker", "demo", "demo_accounts", "models"}
