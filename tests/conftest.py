@@ -17,7 +17,9 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from shop import create_app
+from shop.accounts.sessions import Client, start_session
 from shop.catalog.facets import forget_index
+from shop.database import utcnow
 from shop.extensions import db
 from tests import dbs
 
@@ -157,13 +159,22 @@ def count_queries(app):
 
 @pytest.fixture
 def login(client):
-    """``login(user)`` makes the test client that user, as Flask-Login would after a log-in."""
+    """``login(user)`` makes the test client that user, as a log-in with the password (and
+    second factor) would: a fresh session record, and the cookie that names it."""
 
-    def log_in(user, *, on=None):
+    def log_in(user, *, on=None, remember=False):
         target = on or client
+        started = start_session(
+            user, client=Client("127.0.0.1", "pytest"), remember=remember, now=utcnow()
+        )
         with target.session_transaction() as flask_session:
-            flask_session["_user_id"] = user.get_id()
+            flask_session.clear()
+            flask_session["_user_id"] = started.key
             flask_session["_fresh"] = True
+        if started.remember_key:
+            target.set_cookie(
+                target.application.config["REMEMBER_DEVICE_COOKIE_NAME"], started.remember_key
+            )
         return target
 
     return log_in

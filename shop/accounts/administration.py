@@ -18,7 +18,8 @@ from sqlalchemy import Select, func, or_, select
 
 from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
-from shop.accounts.models import User, new_session_token
+from shop.accounts.models import User
+from shop.accounts.sessions import end_sessions
 from shop.audit.models import AuditEvent
 from shop.audit.services import record_event
 from shop.extensions import db
@@ -55,8 +56,7 @@ def account_state(user: User) -> str:
 
 def _deactivate(user: User) -> None:
     user.is_enabled = False
-    # Every session and remember cookie names the old token: they all end now.
-    user.session_token = new_session_token()
+    end_sessions(user)  # every session and remember cookie ends now
 
 
 def _reactivate(user: User) -> None:
