@@ -167,6 +167,7 @@ def login(client):
         started = start_session(
             user, client=Client("127.0.0.1", "pytest"), remember=remember, now=utcnow()
         )
+        db.session.commit()  # as the log-in page does: a view's rollback keeps the session
         with target.session_transaction() as flask_session:
             flask_session.clear()
             flask_session["_user_id"] = started.key

@@ -204,11 +204,14 @@ def verify_code(user: User, code: str, *, now: datetime) -> str:
     return "recovery"
 
 
-def remove_second_factor(user: User, *, actor: User, reason: str = "", now: datetime) -> User:
-    """Take the second factor away: the user's own choice, or another administrator's reset
-    (with a reason), which also ends the user's sessions."""
+def remove_second_factor(
+    user: User, *, actor: User | None, reason: str = "", now: datetime
+) -> User:
+    """Take the second factor away: the user's own choice, or a reset by another
+    administrator (or the operator's command, ``actor`` None) with a reason, which also
+    ends the user's sessions."""
     reason = reason.strip()
-    resetting_another = actor.id != user.id
+    resetting_another = actor is None or actor.id != user.id
     if resetting_another and not reason:
         raise AccountError(
             AccountError.REASON_REQUIRED,

@@ -68,9 +68,7 @@ class StartedSession:
     remember_key: str | None  # for the remember cookie, when the device is remembered
 
 
-def start_session(
-    user: User, *, client: Client, remember: bool, now: datetime
-) -> StartedSession:
+def start_session(user: User, *, client: Client, remember: bool, now: datetime) -> StartedSession:
     """A new record for a log-in with the password (and second factor): fresh."""
     key = secrets.token_urlsafe(32)
     remember_key = secrets.token_urlsafe(32) if remember and may_be_remembered(user) else None
@@ -139,9 +137,7 @@ def resume_session(key: str, *, now: datetime) -> Resumed:
     return Resumed(record)
 
 
-def resume_remembered(
-    remember_key: str, *, client: Client, now: datetime
-) -> StartedSession | None:
+def resume_remembered(remember_key: str, *, client: Client, now: datetime) -> StartedSession | None:
     """A new session from a remember cookie, both keys replaced (a copied remember cookie
     works once at most, and the owner's next visit ends the copy's session); not fresh."""
     record = db.session.scalar(
@@ -220,7 +216,7 @@ def end_sessions(user: User, *, keep: UserSession | None = None) -> int:
 
 
 def describe_device(user_agent: str) -> str:
-    """"Firefox 128 on Windows", as the session list names a device."""
+    """ "Firefox 128 on Windows", as the session list names a device."""
     parsed = parse_user_agent(user_agent or "")
     browser = parsed.user_agent
     name = f"{browser.family} {browser.major}" if browser and browser.major else None

@@ -17,13 +17,13 @@ def log_in_remembered(app, post_form, user):
     browser = app.test_client()
     data = {"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"}
     assert post_form("/login", data, on=browser).status_code == 302
-    return browser, browser.get_cookie("remember_token").value
+    return browser, browser.get_cookie("remember_device").value
 
 
 def only_remember_cookie(app, value):
     """A browser whose session cookie is gone (closed) but kept the remember cookie."""
     browser = app.test_client()
-    browser.set_cookie("remember_token", value)
+    browser.set_cookie("remember_device", value)
     return browser
 
 
@@ -145,7 +145,7 @@ def test_remember_cookies_stop_working_after_a_change_of_password(app, post_form
     assert not is_logged_in(phone)
     # The laptop goes on, and its new remember cookie works.
     assert is_logged_in(laptop)
-    new_cookie = laptop.get_cookie("remember_token").value
+    new_cookie = laptop.get_cookie("remember_device").value
     assert new_cookie != laptop_cookie
     assert is_logged_in(only_remember_cookie(app, new_cookie))
 
@@ -163,7 +163,7 @@ def test_log_out_everywhere_ends_every_session_and_remember_cookie(app, post_for
         only_remember_cookie(app, laptop_cookie),
     ):
         assert not is_logged_in(browser)
-    assert laptop.get_cookie("remember_token") is None
+    assert laptop.get_cookie("remember_device") is None
     # The password still works for a new log-in.
     again, _ = log_in_remembered(app, post_form, user)
     assert is_logged_in(again)
