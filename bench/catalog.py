@@ -244,9 +244,9 @@ def professional_cookie(url: str, env: dict[str, str]) -> str:
     from shop import create_app
     from shop.accounts.sessions import Client, start_session
     from shop.catalog.models import Product
-    from shop.database import utcnow
     from shop.checkout.models import CartLine
     from shop.config import normalise_database_url
+    from shop.database import utcnow
     from shop.extensions import db
     from tests.factories import make_professional
 

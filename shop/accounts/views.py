@@ -208,7 +208,11 @@ def login():
                     "remember": bool(form.remember.data),
                     "at": now.timestamp(),
                 }
-                return redirect(url_for("accounts.login_code", next=request.args.get("next")))
+                return redirect(
+                    url_for(
+                        "accounts.login_code", next=safe_return_url(request.args.get("next"), None)
+                    )
+                )
             throttle.clear_failed_logins(user.email)
             _start_session(user, remember=form.remember.data)
             db.session.commit()
@@ -237,7 +241,9 @@ def login_code():
     user, remember = _pending_user()
     if user is None:
         flash("Log in with your password first; the code comes after it.", "info")
-        return redirect(url_for("accounts.login", next=request.args.get("next")))
+        return redirect(
+            url_for("accounts.login", next=safe_return_url(request.args.get("next"), None))
+        )
     form = LoginCodeForm()
     if form.validate_on_submit():
         now = utcnow()

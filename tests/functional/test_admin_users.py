@@ -19,8 +19,8 @@ from shop.extensions import db
 from shop.licensing.enums import GateReason, LicenceStatus
 from shop.licensing.gate import may_buy
 from tests.factories import (
-    enrol_second_factor,
     DEFAULT_PASSWORD,
+    enrol_second_factor,
     make_admin,
     make_licence,
     make_product,

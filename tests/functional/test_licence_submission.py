@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from shop.database import utcnow
 from shop.accounts.sessions import Client, start_session
+from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence, LicenceDocument

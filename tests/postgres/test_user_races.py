@@ -12,8 +12,8 @@ from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
 from shop.accounts.models import User, UserSession
 from shop.accounts.sessions import Client, start_session
-from shop.database import utcnow
 from shop.audit.models import AuditEvent
+from shop.database import utcnow
 from shop.extensions import db
 from tests.factories import make_admin, make_user
 from tests.postgres.test_licence_races import HOLD_SECONDS
