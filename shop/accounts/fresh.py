@@ -9,9 +9,10 @@ with the password, or the confirmation page (``accounts.reauthenticate``), sets 
 session a remember cookie started is never fresh.
 
 When it is not fresh, nothing of the view runs. A GET goes to the confirmation page
-and then back to itself. Any other method cannot be repeated by a redirect, so it goes
-to the confirmation page and then back to ``back``, the page the form was on (an
-endpoint, built with those of the view's arguments it takes), to be sent again::
+and then back to itself, and so does a POST to a route that also shows its form. Any
+other POST cannot be repeated by a redirect, so it goes to the confirmation page and
+then back to ``back``, the page the form was on (an endpoint, built with those of the
+view's arguments it takes), to be sent again::
 
     @bp.post("/tax/rates/<int:rate_id>/delete")
     @fresh_login_required(back="admin.tax_overview")
@@ -40,8 +41,9 @@ from shop.extensions import login_manager
 
 
 def _page_to_come_back_to(back: str | None, view_args: dict[str, Any]) -> str | None:
-    if request.method in ("GET", "HEAD"):
-        return request.full_path.rstrip("?")
+    shows_a_page = request.url_rule is not None and "GET" in (request.url_rule.methods or ())
+    if request.method in ("GET", "HEAD") or (back is None and shows_a_page):
+        return request.full_path.rstrip("?")  # the form's own page
     if back is None:
         return None
     takes = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(back)))
