@@ -20,7 +20,7 @@ from shop import create_app
 from shop.accounts.sessions import Client, start_session
 from shop.catalog.facets import forget_index
 from shop.database import utcnow
-from shop.extensions import db
+from shop.extensions import db, limiter
 from tests import dbs
 
 pytest_plugins = ["tests.catalogue", "tests.mailserver", "tests.stripe_server"]
@@ -109,6 +109,15 @@ def _transaction(request) -> Iterator[None]:
             engines[None] = engine
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_as_they_were() -> Iterator[None]:
+    """Flask-Limiter keeps ``enabled`` on its one Limiter object: an app built with rate
+    limits on (the rate-limit tests) would otherwise turn them on for every later test."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
 
 
 @pytest.fixture
