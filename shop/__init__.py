@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 # The modules that define routes; each attaches them to its package's blueprint.py.
 VIEW_MODULES = (
     "shop.accounts.views",
+    "shop.accounts.second_factor_views",
     "shop.admin.audit",
     "shop.admin.catalog",
     "shop.admin.catalog_csv",

@@ -28,9 +28,7 @@ from shop.accounts.forms import (
     PasswordResetRequestForm,
     ProfileEditForm,
     ReauthenticateForm,
-    SecondFactorConfirmForm,
 )
-from shop.accounts.fresh import fresh_login_required
 from shop.accounts.models import User
 from shop.accounts.sessions import current_session
 from shop.accounts.tokens import RESET_PASSWORD
@@ -47,7 +45,7 @@ EXPIRED = "_session_expired"
 PENDING_LOGIN_SECONDS = 300
 
 
-def _rate_limit(setting: str):
+def rate_limit(setting: str):
     """Limit a view's POSTs per client address, at the rate the config names. Place it
     above ``login_required``: Flask-Limiter checks when its own wrapper runs."""
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
@@ -176,7 +174,7 @@ def _next_url() -> str:
     return safe_return_url(request.args.get("next"), url_for("accounts.account"))
 
 
-def _show_error(form, error: AccountError) -> None:
+def show_error(form, error: AccountError) -> None:
     form[error.field or "email"].errors.extend(error.messages)
 
 
@@ -184,7 +182,7 @@ def _show_error(form, error: AccountError) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_rate_limit("LOGIN_RATE_LIMIT")
+@rate_limit("LOGIN_RATE_LIMIT")
 def login():
     next_url = _next_url()
     if current_user.is_authenticated:
@@ -199,7 +197,7 @@ def login():
             if error.code == AccountError.BAD_CREDENTIALS:
                 throttle.record_failed_login(form.email.data, now=now)
                 db.session.commit()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             if user.has_second_factor:
                 # The password is right; the session starts after the second step.
@@ -236,7 +234,7 @@ def _pending_user() -> tuple[User | None, bool]:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@_rate_limit("LOGIN_RATE_LIMIT")
+@rate_limit("LOGIN_RATE_LIMIT")
 def login_code():
     user, remember = _pending_user()
     if user is None:
@@ -255,7 +253,7 @@ def login_code():
             if error.code == AccountError.BAD_CODE:
                 throttle.record_failed_login(user.email, now=now)
                 db.session.commit()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             throttle.clear_failed_logins(user.email)
             _start_session(user, remember=remember)
@@ -280,7 +278,7 @@ def logout():
 
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
-@_rate_limit("LOGIN_RATE_LIMIT")
+@rate_limit("LOGIN_RATE_LIMIT")
 @login_required
 def reauthenticate():
     """The fresh log-in that sensitive actions ask for (shop.accounts.fresh)."""
@@ -303,7 +301,7 @@ def reauthenticate():
             if error.code in (AccountError.WRONG_PASSWORD, AccountError.BAD_CODE):
                 throttle.record_failed_login(user.email, now=now)
                 db.session.commit()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             record = current_session()
             sessions.confirm_session(record, now=now)
@@ -314,7 +312,7 @@ def reauthenticate():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@_rate_limit("REGISTRATION_RATE_LIMIT")
+@rate_limit("REGISTRATION_RATE_LIMIT")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
@@ -325,7 +323,7 @@ def register():
                 name=form.name.data, email=form.email.data, password=form.password.data
             )
         except AccountError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             # The same page whether the address was new or had an account already.
@@ -388,7 +386,7 @@ def edit_profile():
             )
         except AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Your profile is saved.", "success")
@@ -397,7 +395,7 @@ def edit_profile():
 
 
 @bp.post("/account/password")
-@_rate_limit("LOGIN_RATE_LIMIT")  # it checks the current password, so it could guess it
+@rate_limit("LOGIN_RATE_LIMIT")  # it checks the current password, so it could guess it
 @login_required
 def change_password():
     form = PasswordChangeForm(prefix="password")
@@ -412,7 +410,7 @@ def change_password():
                 keep=record,
             )
         except AccountError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             # This session goes on under new keys: a copy of its old cookies opens nothing.
             rotated = sessions.rotate_session(record)
@@ -454,101 +452,6 @@ def log_out_everywhere():
     return redirect(url_for("accounts.login"))
 
 
-# The second factor ---------------------------------------------------------------
-
-
-def _second_factor_page(form: SecondFactorConfirmForm | None = None, *, status: int = 200):
-    user = current_user._get_current_object()
-    if not user.has_second_factor:
-        second_factor.start_enrolment(user)  # a pending secret, kept across reloads
-        db.session.commit()
-    return render_template(
-        "accounts/two_factor.html",
-        user=user,
-        form=form or SecondFactorConfirmForm(formdata=None),
-        qr_code=None if user.has_second_factor else second_factor.qr_code_data_uri(user),
-        secret=None if user.has_second_factor else second_factor.grouped_secret(user),
-        recovery_codes_left=second_factor.count_recovery_codes(user)
-        if user.has_second_factor
-        else 0,
-    ), status
-
-
-@bp.get("/account/two-factor")
-@login_required
-def two_factor():
-    return _second_factor_page()
-
-
-@bp.post("/account/two-factor")
-@_rate_limit("LOGIN_RATE_LIMIT")
-@login_required
-def two_factor_confirm():
-    user = current_user._get_current_object()
-    form = SecondFactorConfirmForm()
-    if form.validate_on_submit():
-        now = utcnow()
-        try:
-            codes = second_factor.confirm_enrolment(user, form.code.data, now=now)
-        except AccountError as error:
-            db.session.rollback()
-            if error.code == AccountError.ALREADY_ENROLLED:
-                flash(error.message, "info")
-                return redirect(url_for("accounts.two_factor"), 303)
-            _show_error(form, error)
-        else:
-            # The code proved the app: this session is now a full log-in. Any other session
-            # began with the password alone, so they end.
-            record = current_session()
-            sessions.end_sessions(user, keep=record)
-            sessions.confirm_session(record, now=now)
-            db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes, enrolled=True)
-    return _second_factor_page(form, status=400)
-
-
-@bp.post("/account/two-factor/restart")
-@login_required
-def two_factor_restart():
-    try:
-        second_factor.restart_enrolment(current_user)
-    except AccountError as error:
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash("Here is a new key: scan it, then enter the code.", "info")
-    return redirect(url_for("accounts.two_factor"), 303)
-
-
-@bp.post("/account/two-factor/recovery-codes")
-@login_required
-@fresh_login_required(back="accounts.two_factor")
-def recovery_codes_renew():
-    user = current_user._get_current_object()
-    if not user.has_second_factor:
-        flash("Set up the second factor first; its recovery codes come with it.", "info")
-        return redirect(url_for("accounts.two_factor"), 303)
-    codes = second_factor.new_recovery_codes(user, now=utcnow())
-    db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes, enrolled=False)
-
-
-@bp.post("/account/two-factor/remove")
-@login_required
-@fresh_login_required(back="accounts.two_factor")
-def two_factor_remove():
-    user = current_user._get_current_object()
-    try:
-        second_factor.remove_second_factor(user, actor=user, now=utcnow())
-    except AccountError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("accounts.two_factor"), 303)
-    db.session.commit()
-    flash("The second factor is removed: logging in asks for your password only.", "success")
-    return redirect(url_for("accounts.account"), 303)
-
-
 # Links sent by mail -------------------------------------------------------------
 
 
@@ -571,7 +474,7 @@ def confirm_email(token: str):
 
 
 @bp.post("/confirm-email/resend")
-@_rate_limit("CONFIRMATION_RATE_LIMIT")
+@rate_limit("CONFIRMATION_RATE_LIMIT")
 @login_required
 def resend_confirmation():
     if current_user.email_confirmed:
@@ -584,7 +487,7 @@ def resend_confirmation():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@_rate_limit("PASSWORD_RESET_RATE_LIMIT")
+@rate_limit("PASSWORD_RESET_RATE_LIMIT")
 def request_password_reset():
     form = PasswordResetRequestForm()
     sent = False
@@ -613,7 +516,7 @@ def reset_password(token: str):
         try:
             services.complete_password_reset(user, form.new_password.data, now=utcnow())
         except AccountError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             _end_session()  # whatever session this browser had ended with the others
             db.session.commit()
