@@ -19,6 +19,7 @@ from sqlalchemy import event
 from shop import create_app
 from shop.accounts.sessions import Client, start_session
 from shop.catalog.facets import forget_index
+from shop.config import TestingConfig
 from shop.database import utcnow
 from shop.extensions import db, limiter
 from tests import dbs
@@ -114,10 +115,10 @@ def _transaction(request) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _rate_limits_as_they_were() -> Iterator[None]:
     """Flask-Limiter keeps ``enabled`` on its one Limiter object: an app built with rate
-    limits on (the rate-limit tests) would otherwise turn them on for every later test."""
-    enabled = limiter.enabled
+    limits on (the rate-limit tests) would otherwise turn them on for every later test.
+    The session's app runs as TestingConfig says: without them."""
     yield
-    limiter.enabled = enabled
+    limiter.enabled = TestingConfig.RATELIMIT_ENABLED
 
 
 @pytest.fixture
