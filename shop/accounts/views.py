@@ -41,6 +41,7 @@ from shop.safe_redirect import safe_return_url
 SESSION_KEY = "_user_id"
 PENDING_LOGIN = "_pending_login"
 EXPIRED = "_session_expired"
+STATIC_ENDPOINTS = frozenset(["static", "bootstrap.static"])
 # How long the second step of a log-in may wait for its code.
 PENDING_LOGIN_SECONDS = 300
 
@@ -99,6 +100,8 @@ def load_remembered_user(_request) -> User | None:
 def _resume_session() -> None:
     """Know who is logged in before any view runs, so that a session's last-seen time,
     an ended session and a remembered device's new keys are committed on their own."""
+    if request.endpoint in STATIC_ENDPOINTS:
+        return  # a stylesheet or script is the same for everyone: no look-up
     if session.get(SESSION_KEY) or current_app.config["REMEMBER_DEVICE_COOKIE_NAME"] in (
         request.cookies
     ):
