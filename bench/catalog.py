@@ -245,9 +245,11 @@ def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
 def professional_cookie(url: str, env: dict[str, str]) -> str:
     """A verified professional with four packs in the cart, and its session cookie."""
     from shop import create_app
+    from shop.accounts.sessions import Client, start_session
     from shop.catalog.models import Product
     from shop.checkout.models import CartLine
     from shop.config import normalise_database_url
+    from shop.database import utcnow
     from shop.extensions import db
     from tests.factories import make_professional
 
@@ -262,11 +264,15 @@ def professional_cookie(url: str, env: dict[str, str]) -> str:
         user = make_professional(email="bench.professional@example.org", name="Dr Bench Mark")
         for product_id in db.session.scalars(db.select(Product.id).order_by(Product.id).limit(2)):
             db.session.add(CartLine(user_id=user.id, product_id=product_id, quantity=2))
+        # A log-in's session record, as the log-in page makes it; the cookie names it.
+        key = start_session(
+            user, client=Client("127.0.0.1", "bench"), remember=False, now=utcnow()
+        ).key
         db.session.commit()
         # The session a browser holds after its first page: logged in, with its CSRF
         # token, no longer fresh.
         signed = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": user.get_id(), "_fresh": False, "csrf_token": uuid.uuid4().hex}
+            {"_user_id": key, "_fresh": False, "csrf_token": uuid.uuid4().hex}
         )
         cookie = f"{app.config['SESSION_COOKIE_NAME']}={signed}"
         db.engine.dispose()

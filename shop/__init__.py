@@ -98,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
 # The modules that define routes; each attaches them to its package's blueprint.py.
 VIEW_MODULES = (
     "shop.accounts.views",
+    "shop.accounts.second_factor_views",
     "shop.admin.audit",
     "shop.admin.catalog",
     "shop.admin.catalog_csv",
@@ -155,7 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(shipping_bp)
     app.register_blueprint(billing_bp)
     app.register_blueprint(tax_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Importing the models registers every table with the metadata Alembic compares.
     from shop import models  # noqa: F401

@@ -164,6 +164,52 @@ def create_admin_command(email: str, name: str) -> None:
     click.echo(f"created administrator {address}")
 
 
+@shop_cli.command("totp-code")
+@click.argument("email")
+@with_appcontext
+def totp_code_command(email: str) -> None:
+    """Print the current second-factor code of a user (development only: the demo
+    administrator's secret is in the README)."""
+    import pyotp
+
+    from shop.accounts.services import find_user_by_email
+
+    if current_app.config["SHOP_ENV"] != "development":
+        raise click.ClickException(
+            "totp-code works in development only: elsewhere the code comes from the user's app"
+        )
+    user = find_user_by_email(email)
+    if user is None or not user.has_second_factor:
+        raise click.ClickException(f"{email} has no account with a second factor")
+    click.echo(pyotp.TOTP(user.totp_secret).now())
+
+
+@shop_cli.command("reset-second-factor")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why: the audit trail keeps it.")
+@with_appcontext
+def reset_second_factor_command(email: str, reason: str) -> None:
+    """Remove a user's second factor and end their sessions, for an administrator who lost
+    both their phone and their recovery codes with no other administrator to reset it.
+    They set up a new one at their next log-in."""
+    from shop.accounts.errors import AccountError
+    from shop.accounts.second_factor import remove_second_factor
+    from shop.accounts.services import find_user_by_email
+    from shop.database import utcnow
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"there is no account {email}")
+    try:
+        # The operator acts as the system: recorded as the user's reset with the reason.
+        remove_second_factor(user, actor=None, reason=reason, now=utcnow())
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"second factor of {user.email} removed; their sessions ended")
+
+
 @shop_cli.command("worker")
 @click.option(
     "--once", is_flag=True, help="Run every job once now, whatever the schedule, then exit."

@@ -40,6 +40,19 @@ CHECKOUT_INT_KEYS = (
     "RESERVATION_MINUTES",
     "RECONCILE_LOOKBACK_HOURS",
 )
+# Sessions and log-in throttling: whole numbers, each at least 1.
+SESSION_INT_KEYS = (
+    "SESSION_IDLE_MINUTES",
+    "SESSION_LIFETIME_MINUTES",
+    "ADMIN_SESSION_IDLE_MINUTES",
+    "ADMIN_SESSION_LIFETIME_MINUTES",
+    "SESSION_TOUCH_SECONDS",
+    "FRESH_LOGIN_MINUTES",
+    "LOGIN_FAILURES_BEFORE_DELAY",
+    "LOGIN_DELAY_SECONDS",
+    "LOGIN_DELAY_MAX_SECONDS",
+    "LOGIN_FAILURE_MEMORY_MINUTES",
+)
 STRIPE_ENV_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
 
@@ -167,13 +180,34 @@ class BaseConfig:
     LICENCE_UPLOAD_RATE_LIMIT = "10 per hour"  # per logged-in user
 
     # Cookies: never readable by scripts, not sent on cross-site POSTs. Production
-    # adds Secure. The remember cookie carries the user's session token, so a new
-    # token (password change, "log out everywhere") ends it.
+    # adds Secure. Both name a session record on the server (shop.accounts.sessions):
+    # ending the record (log-out, a new password...) ends them at once.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Remember me on this device": the shop's own cookie, not Flask-Login's, since its
+    # key is replaced each time it starts a session. Never given to administrators.
+    REMEMBER_DEVICE_COOKIE_NAME = "remember_device"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A session ends after this long without a request, or this long after the log-in,
+    # whichever comes first; an administrator's sooner. Minutes.
+    SESSION_IDLE_MINUTES = 12 * 60
+    SESSION_LIFETIME_MINUTES = 30 * 24 * 60
+    ADMIN_SESSION_IDLE_MINUTES = 30
+    ADMIN_SESSION_LIFETIME_MINUTES = 12 * 60
+    # A session's last-seen time is written at most this often (seconds), not per request.
+    SESSION_TOUCH_SECONDS = 60
+    # Refunds, role changes, licence decisions, the shipping (and tax) tables: the
+    # password (and second factor) must have been given within this many minutes.
+    FRESH_LOGIN_MINUTES = 15
+    # Failed log-ins per account, whatever the client address: after this many, the
+    # account's log-in waits LOGIN_DELAY_SECONDS, doubled at each new round of failures
+    # up to LOGIN_DELAY_MAX_SECONDS; forgotten after LOGIN_FAILURE_MEMORY_MINUTES quiet.
+    LOGIN_FAILURES_BEFORE_DELAY = 10
+    LOGIN_DELAY_SECONDS = 60
+    LOGIN_DELAY_MAX_SECONDS = 3600
+    LOGIN_FAILURE_MEMORY_MINUTES = 60
 
     # Signed links in mail: how long each works (seconds).
     EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
@@ -308,6 +342,11 @@ class BaseConfig:
             raise ConfigError(
                 f"SHOP_ID={config['SHOP_ID']!r} must be 1 to 60 letters, digits, dots, dashes or colons"
             )
+        for name in SESSION_INT_KEYS:
+            if config.get(name, 0) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        if config["LOGIN_DELAY_MAX_SECONDS"] < config["LOGIN_DELAY_SECONDS"]:
+            raise ConfigError("LOGIN_DELAY_MAX_SECONDS must not be less than LOGIN_DELAY_SECONDS")
         if config.get("RESERVATION_MINUTES", 0) < 1:
             raise ConfigError("RESERVATION_MINUTES must be at least 1")
         for name in (
@@ -429,6 +468,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
             "PUBLIC_MAX_AGE",
             "WORKER_HEARTBEAT_SECONDS",
             "MIGRATION_LOCK_TIMEOUT",
+            *SESSION_INT_KEYS,
             *CHECKOUT_INT_KEYS,
             *_MAIL_INT_KEYS,
         )

@@ -1,5 +1,7 @@
 """Demo accounts for development: ``flask shop seed-demo`` adds them when SHOP_ENV is
-development, never elsewhere. Their addresses and passwords are in the README.
+development, never elsewhere. Their addresses and passwords are in the README, and so
+is the demo administrator's second-factor secret (``flask shop totp-code`` prints its
+current code), so that ``make run`` leads straight into the back office.
 
 Idempotent like the demo catalogue: an account that exists (by e-mail) is left as
 it is, password included, and the professional gets a licence only if they have none.
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from shop.accounts.enums import Role
@@ -17,6 +20,7 @@ from shop.accounts.models import User
 from shop.accounts.services import find_user_by_email, hash_password
 from shop.catalog.enums import Profession
 from shop.database import utcnow
+from shop.errors import ShopError
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
 from shop.licensing.models import Licence, LicenceDocument
@@ -50,6 +54,9 @@ DEMO_PROFESSIONAL_FR = DemoAccount(
     "pro.fr@mesopro.example", "Dr Claire Martin", "Saffron-Lighthouse-Violin-27"
 )
 DEMO_ACCOUNTS = (DEMO_ADMIN, DEMO_PROFESSIONAL, DEMO_CUSTOMER, DEMO_PROFESSIONAL_FR)
+# The demo administrator's TOTP secret: known to everyone who reads the README, so never
+# on a server (seed_demo_accounts refuses production).
+DEMO_ADMIN_TOTP_SECRET = "MESOPRODEMOADMINSECONDFACTOR2345"
 
 DEMO_LICENCE_NUMBER = "DEMO-MCRN-000042"
 # The demo professional's clinic, their default address: in Dublin, where their
@@ -80,13 +87,23 @@ class AccountsReport:
     users: int = 0
     licences: int = 0
     addresses: int = 0
+    second_factors: int = 0
 
     def __str__(self) -> str:
-        return f"added {self.users} users, {self.licences} licences, {self.addresses} addresses"
+        return (
+            f"added {self.users} users, {self.licences} licences, {self.addresses} addresses, "
+            f"{self.second_factors} second factors"
+        )
 
 
 def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
     """Add whatever of the demo administrator, professional and customer is missing."""
+    if current_app.config["SHOP_ENV"] == "production":
+        raise ShopError(
+            "demo_accounts_refused",
+            "Demo accounts have published passwords and a published second factor: "
+            "never in production.",
+        )
     now = now or utcnow()
     report = AccountsReport()
     users = {}
@@ -104,6 +121,12 @@ def seed_demo_accounts(*, now: datetime | None = None) -> AccountsReport:
             report.users += 1
         users[account] = user
     db.session.flush()
+
+    admin = users[DEMO_ADMIN]
+    if admin.totp_secret is None:
+        admin.totp_secret = DEMO_ADMIN_TOTP_SECRET
+        admin.totp_confirmed_at = now
+        report.second_factors += 1
 
     professional = users[DEMO_PROFESSIONAL]
     if not professional.clinic_name:  # what the patient leaflets print

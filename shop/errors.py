@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable
 
 from shop.durations import describe_duration
-from shop.extensions import db, limiter
+from shop.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,9 @@ def handle_database_unavailable(error: SQLAlchemyError):
         db.session.rollback()
     except SQLAlchemyError:  # the connection that failed may fail its rollback too
         db.session.invalidate()
+    # Nobody is logged in on this answer: its page must not look the session up again
+    # in the database that just failed (Flask-Login's way to set the anonymous user).
+    login_manager._update_request_context_with_user(None)
     reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
     log.error("database unavailable on %s %s: %s", request.method, request.path, reason[0])
     return handle_http_exception(

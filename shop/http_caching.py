@@ -26,7 +26,6 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, Response, current_app, request, session
-from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from shop.config import ROOT
 
@@ -82,8 +81,7 @@ def _has_session_cookie() -> bool:
     config = current_app.config
     cookies = request.cookies
     return (
-        config["SESSION_COOKIE_NAME"] in cookies
-        or config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in cookies
+        config["SESSION_COOKIE_NAME"] in cookies or config["REMEMBER_DEVICE_COOKIE_NAME"] in cookies
     )
 
 

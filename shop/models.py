@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema, and the
 hooks that move the catalogue token with every change to the catalogue."""
 
-from shop.accounts.models import User  # noqa: F401
+from shop.accounts.models import LoginThrottle, RecoveryCode, User, UserSession  # noqa: F401
 from shop.audit.models import AuditEvent  # noqa: F401
 from shop.billing.models import (  # noqa: F401
     CreditNote,

@@ -24,6 +24,8 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from shop.accounts.sessions import purge_sessions
+from shop.accounts.throttle import purge_throttles
 from shop.courses.plans import send_course_reminders
 from shop.database import utcnow
 from shop.extensions import db
@@ -88,12 +90,21 @@ def course_reminders_job(now: datetime) -> str:
     return str(report) if report.sent else ""
 
 
+def purge_sessions_job(now: datetime) -> str:
+    """Delete ended sessions and forget failed log-ins that have gone quiet."""
+    sessions, throttles = purge_sessions(now), purge_throttles(now)
+    if not sessions and not throttles:
+        return ""
+    return f"{sessions} ended sessions deleted, {throttles} quiet addresses forgotten"
+
+
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("deliver-mail", 5, deliver_mail, once_across_workers=False),
     PeriodicJob("expire-licences", 3600, expire_licences_job),
     PeriodicJob("expire-reservations", 60, expire_reservations_job),
     PeriodicJob("reconcile-payments", 300, reconcile_payments_job),
     PeriodicJob("course-reminders", 3600, course_reminders_job),
+    PeriodicJob("purge-sessions", 3600, purge_sessions_job),
 ]
 
 

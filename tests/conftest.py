@@ -17,8 +17,11 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from shop import create_app
+from shop.accounts.sessions import Client, start_session
 from shop.catalog.facets import forget_index
-from shop.extensions import db
+from shop.config import TestingConfig
+from shop.database import utcnow
+from shop.extensions import db, limiter
 from tests import dbs
 
 pytest_plugins = ["tests.catalogue", "tests.mailserver", "tests.stripe_server"]
@@ -112,6 +115,15 @@ def _transaction(request) -> Iterator[None]:
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_as_they_were() -> Iterator[None]:
+    """Flask-Limiter keeps ``enabled`` on its one Limiter object: an app built with rate
+    limits on (the rate-limit tests) would otherwise turn them on for every later test.
+    The session's app runs as TestingConfig says: without them."""
+    yield
+    limiter.enabled = TestingConfig.RATELIMIT_ENABLED
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -160,13 +172,23 @@ def count_queries(app):
 
 @pytest.fixture
 def login(client):
-    """``login(user)`` makes the test client that user, as Flask-Login would after a log-in."""
+    """``login(user)`` makes the test client that user, as a log-in with the password (and
+    second factor) would: a fresh session record, and the cookie that names it."""
 
-    def log_in(user, *, on=None):
+    def log_in(user, *, on=None, remember=False):
         target = on or client
+        started = start_session(
+            user, client=Client("127.0.0.1", "pytest"), remember=remember, now=utcnow()
+        )
+        db.session.commit()  # as the log-in page does: a view's rollback keeps the session
         with target.session_transaction() as flask_session:
-            flask_session["_user_id"] = user.get_id()
+            flask_session.clear()
+            flask_session["_user_id"] = started.key
             flask_session["_fresh"] = True
+        if started.remember_key:
+            target.set_cookie(
+                target.application.config["REMEMBER_DEVICE_COOKIE_NAME"], started.remember_key
+            )
         return target
 
     return log_in

@@ -174,10 +174,36 @@ def make_professional(**kw):
     return user
 
 
-def make_admin(**kw):
+# The second factor of the administrators the factories make (base32, as apps take it).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, *, at=None) -> str:
+    """The code an authenticator app with this secret shows now (or at ``at``)."""
+    import pyotp
+
+    from shop.database import utcnow
+
+    return pyotp.TOTP(secret).at(at or utcnow())
+
+
+def enrol_second_factor(user, secret: str = TEST_TOTP_SECRET):
+    """Give the user a confirmed second factor with this secret, as enrolment would."""
+    from shop.database import utcnow
+    from shop.extensions import db
+
+    user.totp_secret = secret
+    user.totp_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def make_admin(*, second_factor: bool = True, **kw):
+    """An administrator, enrolled in the second factor (TEST_TOTP_SECRET) unless told not."""
     from shop.accounts.enums import Role
 
-    return make_user(role=Role.ADMIN, **kw)
+    user = make_user(role=Role.ADMIN, **kw)
+    return enrol_second_factor(user) if second_factor else user
 
 
 # Orders ------------------------------------------------------------------------

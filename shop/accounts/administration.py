@@ -1,4 +1,5 @@
-"""Administrators' decisions about accounts: deactivate, reactivate, promote, demote.
+"""Administrators' decisions about accounts: deactivate, reactivate, promote, demote,
+and resetting a second factor.
 
 Each decision locks the acting administrator's row and the user's (primary-key
 order), checks that the actor is still an administrator and that the account is
@@ -18,9 +19,12 @@ from sqlalchemy import Select, func, or_, select
 
 from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
-from shop.accounts.models import User, new_session_token
+from shop.accounts.models import User
+from shop.accounts.second_factor import remove_second_factor
+from shop.accounts.sessions import end_sessions
 from shop.audit.models import AuditEvent
 from shop.audit.services import record_event
+from shop.database import utcnow
 from shop.extensions import db
 
 SUBJECT_TYPE = "user"
@@ -55,8 +59,7 @@ def account_state(user: User) -> str:
 
 def _deactivate(user: User) -> None:
     user.is_enabled = False
-    # Every session and remember cookie names the old token: they all end now.
-    user.session_token = new_session_token()
+    end_sessions(user)  # every session and remember cookie ends now
 
 
 def _reactivate(user: User) -> None:
@@ -192,6 +195,33 @@ def promote_user(actor: User, user_id: int, *, reason: str = "") -> User:
 def demote_user(actor: User, user_id: int, *, reason: str) -> User:
     """Administrator → customer; never the acting administrator themselves."""
     return _decide(actor, user_id, _DEMOTE, reason)
+
+
+def reset_second_factor(actor: User, user_id: int, *, reason: str) -> User:
+    """Remove another user's second factor (a lost phone and lost recovery codes), with a
+    reason: their sessions end, and they set up a new one at their next log-in."""
+    if user_id == actor.id:
+        raise AccountError(
+            AccountError.OWN_ACCOUNT,
+            "You cannot reset your own second factor: ask another administrator.",
+            status=403,
+        )
+    if not reason.strip():
+        raise AccountError(
+            AccountError.REASON_REQUIRED,
+            "Give the reason for resetting this second factor: the audit trail keeps it.",
+            field="reason",
+        )
+    actor, user = _lock_users(actor.id, user_id)
+    if not (actor.is_admin and actor.is_enabled):
+        raise AccountError(
+            AccountError.NOT_ADMINISTRATOR,
+            "You are no longer an administrator: nothing was changed.",
+            status=403,
+        )
+    if user is None:
+        raise AccountError(AccountError.NOT_FOUND, "There is no such user.", status=404)
+    return remove_second_factor(user, actor=actor, reason=reason, now=utcnow())
 
 
 def list_user_events(user: User) -> list[AuditEvent]:

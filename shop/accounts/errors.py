@@ -15,6 +15,12 @@ class AccountError(ShopError):
     WRONG_PASSWORD = "wrong_password"
     BAD_CREDENTIALS = "bad_credentials"
     ACCOUNT_DISABLED = "account_disabled"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # The second factor (shop.accounts.second_factor).
+    BAD_CODE = "bad_code"
+    ALREADY_ENROLLED = "already_enrolled"
+    NOT_ENROLLED = "not_enrolled"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
     # An administrator's decision about an account (shop.accounts.administration).
     NOT_FOUND = "user_not_found"
     REASON_REQUIRED = "reason_required"

@@ -98,6 +98,41 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+def code_field(label: str = "Code") -> StringField:
+    return StringField(
+        label,
+        validators=[DataRequired(message="Enter the code."), Length(max=32)],
+        description="The six digits your authenticator app shows now, or one of your "
+        "recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class LoginCodeForm(FlaskForm):
+    code = code_field()
+    submit = SubmitField("Log in")
+
+
+class ReauthenticateForm(FlaskForm):
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = code_field()
+    submit = SubmitField("Confirm")
+
+
+class SecondFactorConfirmForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired(message="Enter the code."), Length(max=32)],
+        description="Six digits; a new one every 30 seconds.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Turn on the second factor")
+
+
 class AccountRegisterForm(FlaskForm):
     name = name_field()
     email = email_field(ServiceCheck(lambda form, value: validate_email_address(value)))
@@ -148,7 +183,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = email_field()
+    email = email_field(ServiceCheck(lambda form, value: validate_email_address(value)))
     submit = SubmitField("Send me a link")
 
 

@@ -19,7 +19,8 @@ from zxcvbn import zxcvbn
 
 from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
-from shop.accounts.models import User, new_session_token
+from shop.accounts.models import User, UserSession
+from shop.accounts.sessions import end_sessions
 from shop.accounts.tokens import (
     CONFIRM_EMAIL,
     RESET_PASSWORD,
@@ -84,10 +85,6 @@ def find_user_by_email(email: str) -> User | None:
 
 
 # Checks, shared by the forms (every field's errors at once) and the services --------
-
-
-def find_user_by_session_token(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
 def validate_email_address(email: str) -> str:
@@ -169,24 +166,42 @@ def check_password_strength(password: str, *, name: str, email: str, field: str 
 # Registration and log-in ---------------------------------------------------------
 
 
-def register_user(*, name: str, email: str, password: str) -> User:
-    """A new customer, unconfirmed, with the confirmation mail queued."""
+def register_user(*, name: str, email: str, password: str) -> User | None:
+    """A new customer, unconfirmed, with the confirmation mail queued; or, for an address
+    that has an account already, a mail to its owner saying someone tried (None). The
+    caller answers alike either way, so the form never tells who has an account."""
     name = clean_name(name)
     email = validate_email_address(email)
-    if find_user_by_email(email) is not None:
-        raise _email_taken()
     check_password_strength(password, name=name, email=email)
-    user = User(name=name, email=email, password_hash=hash_password(password), role=Role.CUSTOMER)
+    # Hashed either way, so that both answers take as long.
+    password_hash = hash_password(password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_registration_attempt_mail(existing)
+        return None
+    user = User(name=name, email=email, password_hash=password_hash, role=Role.CUSTOMER)
     try:
         with db.session.begin_nested():  # two registrations at once: the database decides
             db.session.add(user)
     except IntegrityError:
-        raise _email_taken() from None
+        queue_registration_attempt_mail(find_user_by_email(email))
+        return None
     queue_confirmation_mail(user)
     return user
 
 
-def _email_taken() -> AccountError:
+def queue_registration_attempt_mail(user: User) -> OutboxMessage:
+    return queue_mail(
+        user.email,
+        f"Someone tried to register with your address at {current_app.config['SHOP_NAME']}",
+        "registration_attempt",
+        user=user,
+        login_link=external_url("accounts.login"),
+        reset_link=external_url("accounts.request_password_reset"),
+    )
+
+
+def _email_taken() -> AccountError:  # said to administrators only (create_admin)
     return AccountError(
         AccountError.EMAIL_TAKEN,
         "An account already uses this e-mail address. Log in, or reset its password.",
@@ -220,11 +235,6 @@ def _bad_credentials() -> AccountError:
     return AccountError(
         AccountError.BAD_CREDENTIALS, "The e-mail or the password is wrong.", field="password"
     )
-
-
-def record_login(user: User, *, now: datetime) -> None:
-    user.last_login_at = now
-    db.session.flush()
 
 
 # Profile, password, sessions -------------------------------------------------------
@@ -269,28 +279,29 @@ def update_profile(
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password ends every session and remember cookie: the session token changes."""
+def set_password(user: User, password: str, *, keep: UserSession | None = None) -> None:
+    """A new password ends every session and remember cookie, except ``keep``."""
     check_password_strength(password, name=user.name, email=user.email, field="new_password")
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_sessions(user, keep=keep)
     db.session.flush()
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
+def change_password(
+    user: User, *, current_password: str, new_password: str, keep: UserSession | None = None
+) -> None:
     if not password_matches(user, current_password):
         raise AccountError(
             AccountError.WRONG_PASSWORD,
             "This is not your current password.",
             field="current_password",
         )
-    set_password(user, new_password)
+    set_password(user, new_password, keep=keep)
 
 
-def end_all_sessions(user: User) -> None:
-    """Log out everywhere: every session and remember cookie named the old token."""
-    user.session_token = new_session_token()
-    db.session.flush()
+def end_all_sessions(user: User) -> int:
+    """Log out everywhere: every session and remember cookie of the user ends."""
+    return end_sessions(user)
 
 
 # Administrators -------------------------------------------------------------------
@@ -379,19 +390,27 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:24]
 
 
-def request_password_reset(email: str) -> OutboxMessage | None:
-    """Queue a reset link if an enabled account has this address. The caller answers
-    the same either way, so the form never tells who has an account."""
+def request_password_reset(email: str) -> OutboxMessage:
+    """Queue one message whatever the address: a reset link to an enabled account, or a
+    note that no account (or only a disabled one) has it. Both do the same work, so the
+    answer's timing says nothing, and the caller answers alike either way."""
+    email = validate_email_address(email)
     user = find_user_by_email(email)
-    if user is None or not user.is_enabled:
-        return None
-    return _queue_link_mail(
-        user,
-        RESET_PASSWORD,
-        {"u": user.id, "p": _password_fingerprint(user)},
-        subject="Choose a new password",
-        template="reset_password",
-        endpoint="accounts.reset_password",
+    if user is not None and user.is_enabled:
+        return _queue_link_mail(
+            user,
+            RESET_PASSWORD,
+            {"u": user.id, "p": _password_fingerprint(user)},
+            subject="Choose a new password",
+            template="reset_password",
+            endpoint="accounts.reset_password",
+        )
+    return queue_mail(
+        email,
+        f"Choose a new password for {current_app.config['SHOP_NAME']}",
+        "reset_password_no_account",
+        disabled=user is not None,
+        register_link=external_url("accounts.register"),
     )
 
 

@@ -139,3 +139,9 @@ class UserDemoteForm(_UserDecisionForm):
     form_prefix = "demote"
     reason = _account_reason(required=True)
     submit = SubmitField("Make a customer")
+
+
+class UserSecondFactorResetForm(_UserDecisionForm):
+    form_prefix = "second_factor"
+    reason = _account_reason(required=True)
+    submit = SubmitField("Reset the second factor")

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shop.accounts.fresh import fresh_login_required
 from shop.admin.blueprint import bp
 from shop.admin.forms import OrderCancelForm, OrderRefundForm, OrderResolveForm, OrderShipForm
 from shop.extensions import db
@@ -146,6 +147,7 @@ def order_ship(number: str):
 
 
 @bp.post("/orders/<number>/cancel")
+@fresh_login_required(back="admin.order_detail")  # a paid order is refunded
 def order_cancel(number: str):
     form = OrderCancelForm(prefix="cancel")
 
@@ -165,6 +167,7 @@ def order_cancel(number: str):
 
 
 @bp.post("/orders/<number>/refund")
+@fresh_login_required(back="admin.order_detail")
 def order_refund(number: str):
     form = OrderRefundForm(prefix="refund")
 

@@ -1,7 +1,8 @@
 """The back office's shipping: methods, the zones they serve, and their rates.
 
 Each change is audited by its service; orders already placed keep the method and
-price they were placed with, so nothing here changes them.
+price they were placed with, so nothing here changes them. Every change (and its form)
+asks for a fresh log-in (shop.accounts.fresh).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from shop.accounts.fresh import fresh_login_required
 from shop.admin.blueprint import bp
 from shop.catalog.values import price_cents
 from shop.extensions import db
@@ -65,6 +67,7 @@ def shipping_overview():
 
 @bp.route("/shipping/methods/new", methods=["GET", "POST"], endpoint="shipping_method_new")
 @bp.route("/shipping/methods/<int:method_id>", methods=["GET", "POST"])
+@fresh_login_required
 def shipping_method(method_id: int | None = None):
     method = db.get_or_404(ShippingMethod, method_id) if method_id is not None else None
     form = ShippingMethodForm(obj=method)
@@ -92,6 +95,7 @@ def shipping_method(method_id: int | None = None):
 
 @bp.route("/shipping/zones/new", methods=["GET", "POST"], endpoint="shipping_zone_new")
 @bp.route("/shipping/zones/<int:zone_id>", methods=["GET", "POST"])
+@fresh_login_required
 def shipping_zone(zone_id: int | None = None):
     zone = db.get_or_404(ShippingZone, zone_id) if zone_id is not None else None
     form = ShippingZoneForm(
@@ -111,6 +115,7 @@ def shipping_zone(zone_id: int | None = None):
 
 
 @bp.post("/shipping/zones/<int:zone_id>/delete")
+@fresh_login_required(back=OVERVIEW)
 def shipping_zone_delete(zone_id: int):
     zone = db.get_or_404(ShippingZone, zone_id)
     name = zone.name
@@ -146,6 +151,7 @@ def _rate_form(rate: ShippingRate | None) -> ShippingRateForm:
 
 @bp.route("/shipping/rates/new", methods=["GET", "POST"], endpoint="shipping_rate_new")
 @bp.route("/shipping/rates/<int:rate_id>", methods=["GET", "POST"])
+@fresh_login_required
 def shipping_rate(rate_id: int | None = None):
     rate = db.get_or_404(ShippingRate, rate_id) if rate_id is not None else None
     form = _rate_form(rate)
@@ -172,6 +178,7 @@ def shipping_rate(rate_id: int | None = None):
 
 
 @bp.post("/shipping/rates/<int:rate_id>/delete")
+@fresh_login_required(back=OVERVIEW)
 def shipping_rate_delete(rate_id: int):
     rate = db.get_or_404(ShippingRate, rate_id)
     delete_rate(current_user, rate)

@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_login import current_user
 from sqlalchemy import select
 
+from shop.accounts.fresh import fresh_login_required
 from shop.admin.blueprint import bp
 from shop.admin.tax_forms import DecisionForm, RefusalForm, TaxRateForm
 from shop.database import utcnow
@@ -85,6 +86,7 @@ def _refused(form: TaxRateForm, error: TaxError) -> None:
 
 
 @bp.route("/tax/rates/new", methods=["GET", "POST"])
+@fresh_login_required
 def tax_rate_new():
     form = TaxRateForm()
     if form.validate_on_submit():
@@ -104,6 +106,7 @@ def tax_rate_new():
 
 
 @bp.route("/tax/rates/<int:rate_id>", methods=["GET", "POST"])
+@fresh_login_required
 def tax_rate(rate_id: int):
     rate = db.get_or_404(TaxRate, rate_id)
     if rate.used_at is not None:
@@ -142,6 +145,7 @@ def tax_rate(rate_id: int):
 
 
 @bp.post("/tax/rates/<int:rate_id>/delete")
+@fresh_login_required(back=OVERVIEW)
 def tax_rate_delete(rate_id: int):
     try:
         delete_rate(current_user, rate_id)
@@ -171,6 +175,7 @@ def _decided(decide, done: str, *args, **kwargs):
 
 
 @bp.post("/tax/vat-numbers/<int:vat_number_id>/verify")
+@fresh_login_required(back=OVERVIEW)
 def tax_vat_number_verify(vat_number_id: int):
     return _decided(
         verify_vat_number,
@@ -180,6 +185,7 @@ def tax_vat_number_verify(vat_number_id: int):
 
 
 @bp.post("/tax/vat-numbers/<int:vat_number_id>/reject")
+@fresh_login_required(back=OVERVIEW)
 def tax_vat_number_reject(vat_number_id: int):
     form = RefusalForm()
     if not form.validate_on_submit():
@@ -194,6 +200,7 @@ def tax_vat_number_reject(vat_number_id: int):
 
 
 @bp.post("/tax/certificates/<int:certificate_id>/approve")
+@fresh_login_required(back=OVERVIEW)
 def tax_certificate_approve(certificate_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -207,6 +214,7 @@ def tax_certificate_approve(certificate_id: int):
 
 
 @bp.post("/tax/certificates/<int:certificate_id>/reject")
+@fresh_login_required(back=OVERVIEW)
 def tax_certificate_reject(certificate_id: int):
     form = RefusalForm()
     if not form.validate_on_submit():

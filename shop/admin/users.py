@@ -15,8 +15,10 @@ from shop.accounts.administration import (
     list_users,
     promote_user,
     reactivate_user,
+    reset_second_factor,
 )
 from shop.accounts.errors import AccountError
+from shop.accounts.fresh import fresh_login_required
 from shop.accounts.models import User
 from shop.admin.blueprint import bp
 from shop.admin.forms import (
@@ -24,6 +26,7 @@ from shop.admin.forms import (
     UserDemoteForm,
     UserPromoteForm,
     UserReactivateForm,
+    UserSecondFactorResetForm,
 )
 from shop.extensions import db
 from shop.licensing.services import latest_licence_statuses, licence_summary, utc_today
@@ -36,6 +39,12 @@ DECISIONS: dict[str, tuple[type, Callable, str]] = {
     "reactivate": (UserReactivateForm, reactivate_user, "reactivated: they may log in again"),
     "promote": (UserPromoteForm, promote_user, "made an administrator"),
     "demote": (UserDemoteForm, demote_user, "made a customer"),
+    "second_factor": (
+        UserSecondFactorResetForm,
+        reset_second_factor,
+        "left without a second factor: their sessions ended, and they set one up again "
+        "at their next log-in",
+    ),
 }
 
 
@@ -100,20 +109,30 @@ def _decide(user_id: int, name: str):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
+@fresh_login_required(back="admin.user_detail")
 def user_deactivate(user_id: int):
     return _decide(user_id, "deactivate")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
+@fresh_login_required(back="admin.user_detail")
 def user_reactivate(user_id: int):
     return _decide(user_id, "reactivate")
 
 
 @bp.post("/users/<int:user_id>/promote")
+@fresh_login_required(back="admin.user_detail")
 def user_promote(user_id: int):
     return _decide(user_id, "promote")
 
 
 @bp.post("/users/<int:user_id>/demote")
+@fresh_login_required(back="admin.user_detail")
 def user_demote(user_id: int):
     return _decide(user_id, "demote")
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@fresh_login_required(back="admin.user_detail")
+def user_second_factor_reset(user_id: int):
+    return _decide(user_id, "second_factor")

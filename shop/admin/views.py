@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from shop.accounts.fresh import fresh_login_required
 from shop.admin.blueprint import bp
 from shop.admin.forms import LicenceApproveForm, LicenceRejectForm, LicenceRevokeForm
 from shop.database import utcnow
@@ -140,15 +141,18 @@ def _decide(licence_id: int, form, form_name: str, decide: Callable, done: str):
 
 
 @bp.post("/licences/<int:licence_id>/approve")
+@fresh_login_required(back="admin.licence_detail")
 def licence_approve(licence_id: int):
     return _decide(licence_id, LicenceApproveForm(), "approve_form", approve_licence, "approved")
 
 
 @bp.post("/licences/<int:licence_id>/reject")
+@fresh_login_required(back="admin.licence_detail")
 def licence_reject(licence_id: int):
     return _decide(licence_id, LicenceRejectForm(), "reject_form", reject_licence, "rejected")
 
 
 @bp.post("/licences/<int:licence_id>/revoke")
+@fresh_login_required(back="admin.licence_detail")
 def licence_revoke(licence_id: int):
     return _decide(licence_id, LicenceRevokeForm(), "revoke_form", revoke_licence, "revoked")

@@ -43,6 +43,7 @@ from shop.licensing.gate import (
 from shop.licensing.services import current_licence
 from shop.orders.models import Order
 from shop.orders.services import find_buyers_order
+from shop.safe_redirect import safe_return_url
 from shop.shipping.addresses import address_of, list_addresses
 from shop.shipping.models import ClinicAddress
 from shop.tax.seller import price_label
@@ -61,13 +62,6 @@ def _cart_count() -> dict:
     """The header's cart count: one small query per page, for logged-in visitors only."""
     count = count_cart_items(current_user) if current_user.is_authenticated else 0
     return {"cart_count": count, "waiting_order": waiting_order}
-
-
-def _safe_next(target: str | None) -> str:
-    """A page of this shop to come back to; anything else (another site) goes to the cart."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("checkout.cart")
 
 
 def _change(change: Callable[[], str], back: str):
@@ -242,7 +236,8 @@ def _checkout_page(form, standing, contents, addresses, chosen, refusal):
 @login_required
 def cart_add():
     form = CartAddForm()
-    back = _safe_next(form.next.data)
+    # Checked before anything changes: anything but a page of this shop goes to the cart.
+    back = safe_return_url(form.next.data, url_for("checkout.cart"))
     if not form.validate():
         if form.product_id.errors:
             raise CartError(

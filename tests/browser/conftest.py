@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from devtools.localstripe import register_webhook, unregister_webhook
 from shop.accounts.services import find_user_by_email
+from shop.accounts.sessions import Client, start_session
 from shop.catalog.models import Product
 from shop.checkout.placing import ShippingAddress, place_order
 from shop.checkout.services import add_to_cart
@@ -255,10 +256,12 @@ def log_in_as(live_shop) -> Callable[[Page, str], None]:
         with app.app_context():
             user = find_user_by_email(email)
             assert user is not None, f"no account {email} in the live shop"
-            token = user.get_id()
-            db.session.rollback()
+            key = start_session(
+                user, client=Client("127.0.0.1", "playwright"), remember=False, now=utcnow()
+            ).key
+            db.session.commit()
         cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": token, "_fresh": True}
+            {"_user_id": key, "_fresh": True}
         )
         page.context.add_cookies(
             [{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": live_shop.url}]

@@ -37,6 +37,14 @@ def post_form(client, csrf_token):
     return post
 
 
+def session_record(client):
+    """The session record the client's session cookie names, or None."""
+    from shop.accounts.sessions import find_session
+
+    with client.session_transaction() as flask_session:
+        return find_session(flask_session.get("_user_id"))
+
+
 def mail_to(address: str) -> list[OutboxMessage]:
     return list(
         db.session.scalars(

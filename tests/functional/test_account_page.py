@@ -7,7 +7,7 @@ from jinja2 import ChoiceLoader, DictLoader
 
 from shop.accounts.services import password_matches
 from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
-from tests.functional.conftest import field_errors
+from tests.functional.conftest import field_errors, session_record
 
 NEW_PASSWORD = "Violet-Harbour-Compass-31"
 
@@ -17,13 +17,13 @@ def log_in_remembered(app, post_form, user):
     browser = app.test_client()
     data = {"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"}
     assert post_form("/login", data, on=browser).status_code == 302
-    return browser, browser.get_cookie("remember_token").value
+    return browser, browser.get_cookie("remember_device").value
 
 
 def only_remember_cookie(app, value):
     """A browser whose session cookie is gone (closed) but kept the remember cookie."""
     browser = app.test_client()
-    browser.set_cookie("remember_token", value)
+    browser.set_cookie("remember_device", value)
     return browser
 
 
@@ -50,7 +50,7 @@ def test_the_account_page_shows_the_profile_and_its_forms(client, login):
     login(user)
     html = client.get("/account").get_data(as_text=True)
     assert "Dr Anna Rossi" in html and "anna@example.org" in html
-    for heading in ("Profile", "Password", "Devices"):
+    for heading in ("Profile", "Password", "Second factor", "Where you are logged in"):
         assert f">{heading}</h2>" in html
     assert html.count("<h1") == 1
     assert 'action="/account/profile"' in html and 'action="/account/password"' in html
@@ -90,16 +90,15 @@ def test_an_empty_name_is_refused_under_its_field(client, login, post_form):
     assert user.name == "Anna"
 
 
-def test_changing_the_password_keeps_this_session_under_a_new_token(client, login, post_form):
+def test_changing_the_password_keeps_this_session_under_a_new_key(client, login, post_form):
     user = make_user()
     login(user)
-    old_token = user.session_token
+    record = session_record(client)
+    old_key_hash = record.key_hash
     response = change_password(post_form)
     assert response.status_code == 302
     assert password_matches(user, NEW_PASSWORD) and not password_matches(user, DEFAULT_PASSWORD)
-    assert user.session_token != old_token
-    with client.session_transaction() as flask_session:
-        assert flask_session["_user_id"] == user.session_token
+    assert session_record(client) is record and record.key_hash != old_key_hash
     html = client.get("/account").get_data(as_text=True)
     assert "Your password is changed." in html
 
@@ -107,10 +106,10 @@ def test_changing_the_password_keeps_this_session_under_a_new_token(client, logi
 def test_a_wrong_current_password_changes_nothing(client, login, post_form):
     user = make_user()
     login(user)
-    token = user.session_token
+    key_hash = session_record(client).key_hash
     html = change_password(post_form, current="not my password").get_data(as_text=True)
     assert field_errors(html, "password-current_password") == ["This is not your current password."]
-    assert password_matches(user, DEFAULT_PASSWORD) and user.session_token == token
+    assert password_matches(user, DEFAULT_PASSWORD) and session_record(client).key_hash == key_hash
 
 
 def test_a_weak_new_password_is_refused_with_feedback(client, login, post_form):
@@ -146,7 +145,7 @@ def test_remember_cookies_stop_working_after_a_change_of_password(app, post_form
     assert not is_logged_in(phone)
     # The laptop goes on, and its new remember cookie works.
     assert is_logged_in(laptop)
-    new_cookie = laptop.get_cookie("remember_token").value
+    new_cookie = laptop.get_cookie("remember_device").value
     assert new_cookie != laptop_cookie
     assert is_logged_in(only_remember_cookie(app, new_cookie))
 
@@ -164,7 +163,7 @@ def test_log_out_everywhere_ends_every_session_and_remember_cookie(app, post_for
         only_remember_cookie(app, laptop_cookie),
     ):
         assert not is_logged_in(browser)
-    assert laptop.get_cookie("remember_token") is None
+    assert laptop.get_cookie("remember_device") is None
     # The password still works for a new log-in.
     again, _ = log_in_remembered(app, post_form, user)
     assert is_logged_in(again)

@@ -6,6 +6,8 @@ adding it here.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import url_for
 
@@ -116,6 +118,67 @@ def test_customers_and_professionals_get_404_from_every_admin_route(
         response = call(client, method, url, token)
         assert response.status_code == 404, (endpoint, method, response.status_code)
         assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+
+
+EVERY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def every_path_under_admin(app) -> list[str]:
+    """Each route's URL, the bare prefix, and paths that exist for no method at all."""
+    paths = {url for _, _, url in admin_calls(app)}
+    return sorted(paths | {"/admin", "/admin/", "/admin/no-such-page", "/admin/users/1/nothing"})
+
+
+@pytest.mark.parametrize(
+    "make_visitor", [make_user, make_professional], ids=["customer", "professional"]
+)
+def test_every_path_and_method_under_admin_answers_404_before_routing(
+    app, client, login, csrf_token, make_visitor
+):
+    login(make_visitor())
+    token = csrf_token("/account")
+    missing = client.get("/no-such-page")
+    for path in every_path_under_admin(app):
+        for method in EVERY_METHOD:
+            response = call(client, method, path, token)
+            # Not 405 with Allow:, nor 308 to a slash: exactly what a missing page says.
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert "Allow" not in response.headers, (method, path)
+            if method != "HEAD":
+                assert without_tokens(response.text) == without_tokens(missing.text), path
+
+
+def test_anonymous_visitors_are_sent_to_log_in_whatever_the_method(app, client, csrf_token):
+    token = csrf_token("/login")
+    for path in every_path_under_admin(app):
+        for method in EVERY_METHOD:
+            response = call(client, method, path, token)
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert response.location.startswith("/login"), (method, path)
+
+
+def test_an_administrator_without_a_second_factor_is_sent_to_set_one_up(
+    app, client, login, csrf_token
+):
+    login(make_admin(second_factor=False))
+    token = csrf_token("/account")
+    for path in every_path_under_admin(app):
+        for method in ("GET", "POST", "PUT"):
+            response = call(client, method, path, token)
+            assert response.status_code == 303, (method, path, response.status_code)
+            assert response.location == "/account/two-factor", (method, path)
+    page = client.get("/account/two-factor").text
+    assert "The back office needs a second factor" in page
+
+
+def test_an_administrator_still_gets_405_and_404_from_routing(client, login):
+    login(make_admin())
+    assert client.put("/admin/users").status_code == 405
+    assert client.get("/admin/no-such-page").status_code == 404
 
 
 def test_an_administrator_passes_the_check(client, login):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from shop.accounts.administration import deactivate_user, promote_user
 from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
-from shop.accounts.models import User
+from shop.accounts.models import User, UserSession
 from shop.audit.models import AuditEvent
 from shop.database import utcnow
 from shop.extensions import db
@@ -20,6 +20,7 @@ from shop.licensing.enums import GateReason, LicenceStatus
 from shop.licensing.gate import may_buy
 from tests.factories import (
     DEFAULT_PASSWORD,
+    enrol_second_factor,
     make_admin,
     make_licence,
     make_product,
@@ -131,20 +132,26 @@ def test_a_users_page_shows_their_account_licences_and_no_decision_yet(client, a
 # Deactivate and reactivate --------------------------------------------------------------
 
 
+def sessions_of(user) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id)
+    )
+
+
 def test_deactivating_ends_the_users_sessions_and_they_cannot_log_in_or_buy(
     app, client, admin, csrf_token, login
 ):
     user = make_professional(name="Pia Professional", email="pia@example.org")
     their_browser = login(user, on=app.test_client())
     assert their_browser.get("/account").status_code == 200
-    old_token = user.session_token
+    assert sessions_of(user) == 1
 
     response = decide(client, csrf_token, user, "deactivate", "Licence fraud reported.")
     assert response.status_code == 302 and response.location.endswith(f"/admin/users/{user.id}")
     assert "Pia Professional (pia@example.org) was deactivated: their sessions ended." in flashed(
         client, user
     )
-    assert user.is_enabled is False and user.session_token != old_token
+    assert user.is_enabled is False and sessions_of(user) == 0
     [event] = audit_events()
     assert (event.actor_id, event.action, event.subject_type, event.subject_id) == (
         admin.id,
@@ -224,6 +231,10 @@ def test_promoting_gives_the_back_office_and_demoting_takes_it_away(
     assert decide(client, csrf_token, user, "promote").status_code == 302
     assert user.role == Role.ADMIN
     assert re.search(r"Paolo Promoted \(\S+\) was made an administrator\.", flashed(client, user))
+    # A new administrator sets up a second factor before the back office opens.
+    first_visit = their_browser.get("/admin/")
+    assert first_visit.status_code == 303 and first_visit.location == "/account/two-factor"
+    enrol_second_factor(user)
     assert their_browser.get("/admin/").status_code == 200
 
     refused = decide(client, csrf_token, user, "demote", "")

@@ -174,10 +174,10 @@ def test_a_licence_that_expires_while_the_session_is_open_stops_purchases_at_mid
     user = make_user()
     licence = make_licence(user, expires_in_days=0)  # expires today, the last valid day
     session.commit()
-    login(user)
     last_minute = datetime.combine(licence.expires_on, time(23, 59), tzinfo=UTC)
 
     with time_machine.travel(last_minute, tick=False):
+        login(user)  # at that time: a session idle since the morning would have ended
         page = client.get("/products/" + product.slug).get_data(as_text=True)
         assert "Add to cart" in page
         token = _token(page)

@@ -49,7 +49,7 @@ def test_a_page_that_starts_a_session_is_never_kept(client):
 
 
 def test_a_remember_cookie_alone_makes_the_page_private(client, catalogue):
-    client.set_cookie("remember_token", "not-a-valid-token")
+    client.set_cookie("remember_device", "not-a-valid-token")
     response = client.get("/products")
     assert response.headers["Cache-Control"] == "private, no-store"
 

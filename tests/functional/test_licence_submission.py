@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from shop.accounts.sessions import Client, start_session
 from shop.database import utcnow
 from shop.extensions import db
 from shop.licensing.enums import LicenceStatus
@@ -337,11 +338,11 @@ def test_uploads_are_rate_limited_per_user(tmp_path):
     with app.app_context():
         upgrade()
         user = make_user(confirmed=False)  # refused by the service: the limit still counts
+        key = start_session(user, client=Client(), remember=False, now=utcnow()).key
         db.session.commit()
-        session_token = user.get_id()
     client = app.test_client()
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = session_token
+        flask_session["_user_id"] = key
     statuses = [client.post("/licence/new", data={}).status_code for _ in range(3)]
     assert statuses == [403, 403, 429]
     assert client.get("/licence/new").status_code == 200  # reading the form is not limited

@@ -8,7 +8,9 @@ import pytest
 from shop import create_app
 from tests.conftest import PRODUCTION_SETTINGS
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.functional.conftest import field_errors
+from tests.functional.conftest import field_errors, session_record
+
+REMEMBER = "remember_device"
 
 
 def log_in(post_form, email, password=DEFAULT_PASSWORD, **extra):
@@ -25,7 +27,7 @@ def test_log_in_records_the_time_and_goes_to_the_account(client, post_form):
     user = make_user(email="dr.rossi@example.org")
     response = log_in(post_form, "Dr.Rossi@Example.org")
     assert response.status_code == 302 and response.headers["Location"] == "/account"
-    assert logged_in_as(client) == user.session_token
+    assert session_record(client).user_id == user.id
     assert user.last_login_at is not None
     assert user.name in client.get("/account").get_data(as_text=True)
 
@@ -74,29 +76,29 @@ def test_log_in_starts_a_fresh_session_without_anything_planted_before(client, p
     with client.session_transaction() as flask_session:
         assert "planted" not in flask_session
         assert flask_session.get("csrf_token") != old_csrf  # forms get a new token too
-        assert flask_session["_user_id"] == user.session_token
+    assert session_record(client).user_id == user.id
 
 
 def test_remember_me_sets_a_locked_down_cookie_that_outlives_the_session(app, client, post_form):
     user = make_user(email="dr.rossi@example.org")
     response = log_in(post_form, "dr.rossi@example.org", remember="y")
     cookies = response.headers.getlist("Set-Cookie")
-    remember = next(c for c in cookies if c.startswith("remember_token="))
+    remember = next(c for c in cookies if c.startswith(f"{REMEMBER}="))
     session_cookie = next(c for c in cookies if c.startswith("session="))
     for cookie in (remember, session_cookie):
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Expires=" in remember
     # A browser that kept only the remember cookie is still logged in.
     browser = app.test_client()
-    browser.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    browser.set_cookie(REMEMBER, client.get_cookie(REMEMBER).value)
     assert browser.get("/account").status_code == 200
-    assert logged_in_as(browser) == user.session_token
+    assert session_record(browser).user_id == user.id
 
 
 def test_without_remember_me_there_is_no_remember_cookie(client, post_form):
     make_user(email="dr.rossi@example.org")
     response = log_in(post_form, "dr.rossi@example.org")
-    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
+    assert not any(c.startswith(f"{REMEMBER}=") for c in response.headers.getlist("Set-Cookie"))
 
 
 def test_production_cookies_are_secure(monkeypatch):
@@ -139,11 +141,11 @@ def test_a_page_that_needs_an_account_sends_to_log_in_and_back(client):
 def test_log_out_ends_the_session_and_the_remember_cookie(client, post_form):
     make_user(email="dr.rossi@example.org")
     log_in(post_form, "dr.rossi@example.org", remember="y")
-    assert client.get_cookie("remember_token") is not None
+    assert client.get_cookie(REMEMBER) is not None
     response = post_form("/logout", {}, page="/account")
     assert response.status_code == 302
     assert logged_in_as(client) is None
-    assert client.get_cookie("remember_token") is None
+    assert client.get_cookie(REMEMBER) is None
     assert client.get("/account").status_code == 302
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.enums import Role
@@ -27,11 +28,14 @@ from shop.demo import DEMO_CATALOGUE
 from shop.demo_accounts import (
     DEMO_ACCOUNTS,
     DEMO_ADMIN,
+    DEMO_ADMIN_TOTP_SECRET,
     DEMO_CUSTOMER,
     DEMO_PROFESSIONAL,
     DEMO_PROFESSIONAL_FR,
     demo_licence_pdf,
+    seed_demo_accounts,
 )
+from shop.errors import ShopError
 from shop.extensions import db
 from shop.inventory.models import StockLot, StockMovement
 from shop.licensing.enums import LicenceStatus
@@ -255,8 +259,28 @@ def test_the_demo_administrator_logs_in_through_the_form(
     monkeypatch.setitem(app.config, "SHOP_ENV", "development")
     runner.invoke(args=["shop", "seed-demo"])
     response = post_form("/login", {"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == "/login/code"
+    code = runner.invoke(args=["shop", "totp-code", DEMO_ADMIN.email])
+    assert code.exit_code == 0 and code.output.strip().isdigit(), code.output
+    response = post_form("/login/code", {"code": code.output.strip()})
+    assert response.status_code == 302 and response.location == "/account"
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_administrators_second_factor_is_in_the_readme_and_development_only(
+    app, runner, monkeypatch
+):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"`{DEMO_ADMIN_TOTP_SECRET}`" in readme
+    assert "flask --app wsgi shop totp-code admin@mesopro.example" in readme
+    monkeypatch.setitem(app.config, "SHOP_ENV", "development")
+    runner.invoke(args=["shop", "seed-demo"])
+    assert find_user_by_email(DEMO_ADMIN.email).totp_secret == DEMO_ADMIN_TOTP_SECRET
+    monkeypatch.setitem(app.config, "SHOP_ENV", "production")
+    refused = runner.invoke(args=["shop", "totp-code", DEMO_ADMIN.email])
+    assert refused.exit_code != 0 and "development only" in refused.output
+    with pytest.raises(ShopError, match="never in production"):
+        seed_demo_accounts()
 
 
 def test_seed_demo_loads_its_products_through_the_csv_importer_and_keeps_later_edits(runner):

@@ -53,7 +53,7 @@ def test_worker_once_delivers_the_outbox(runner, mail_folder, caplog):
     assert re.fullmatch(
         r"worker: \S+:\d+ started \(deliver-mail every 5s, expire-licences every 3600s, "
         r"expire-reservations every 60s, reconcile-payments every 300s, "
-        r"course-reminders every 3600s\)",
+        r"course-reminders every 3600s, purge-sessions every 3600s\)",
         started,
     ), lines
     assert "deliver-mail: sent 1, will retry 0, failed 0" in lines

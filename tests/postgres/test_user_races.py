@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from shop.accounts.administration import deactivate_user, demote_user
 from shop.accounts.enums import Role
 from shop.accounts.errors import AccountError
-from shop.accounts.models import User
+from shop.accounts.models import User, UserSession
+from shop.accounts.sessions import Client, start_session
 from shop.audit.models import AuditEvent
+from shop.database import utcnow
 from shop.extensions import db
 from tests.factories import make_admin, make_user
 from tests.postgres.test_licence_races import HOLD_SECONDS
@@ -40,7 +42,8 @@ def test_two_administrators_deactivate_one_account_at_once_and_exactly_one_wins(
     with pg_app.app_context():
         first, second = make_admin(name="Admin One").id, make_admin(name="Admin Two").id
         user = make_user(name="Contested Carla")
-        user_id, token = user.id, user.session_token
+        start_session(user, client=Client(), remember=True, now=utcnow())
+        user_id = user.id
         db.session.commit()
 
     outcomes = run_together(
@@ -57,7 +60,8 @@ def test_two_administrators_deactivate_one_account_at_once_and_exactly_one_wins(
     )
     with pg_app.app_context():
         user = db.session.get(User, user_id)
-        assert user.is_enabled is False and user.session_token != token
+        assert user.is_enabled is False
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
         assert audit_count() == 1
 
 
