@@ -1,6 +1,6 @@
 """The backup and restore of docs/operations.md, step by step: pg_dump in custom format,
 pg_restore into a new database, ``flask db current``, and the shop serving from it with
-every licence document and order as it was."""
+every licence document, invoice, product picture and order as it was."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from shop.billing.models import Invoice
+from shop.catalog.images import upload_image
 from shop.extensions import db
 from shop.licensing.models import LicenceDocument
+from shop.media.models import MediaFile
 from shop.orders.models import Order
 from tests import dbs
 from tests.conftest import make_app
 from tests.factories import PDF_BYTES, make_licence, make_order, make_product, make_user
+from tests.images import picture
 from tests.migration_cli import flask
 from tests.production.servers import skip_or_fail_without
 
@@ -35,6 +39,14 @@ def documents_and_orders(url: str) -> tuple[list[tuple], list[tuple]]:
         documents = [
             (doc.id, doc.sha256, hashlib.sha256(doc.data).hexdigest(), doc.size_bytes)
             for doc in db.session.scalars(select(LicenceDocument).order_by(LicenceDocument.id))
+        ]
+        documents += [
+            (invoice.number, invoice.sha256, hashlib.sha256(invoice.pdf).hexdigest(), 0)
+            for invoice in db.session.scalars(select(Invoice).order_by(Invoice.number))
+        ]
+        documents += [
+            (media.sha256, media.sha256, hashlib.sha256(media.data).hexdigest(), media.size_bytes)
+            for media in db.session.scalars(select(MediaFile).order_by(MediaFile.sha256))
         ]
         orders = [
             (order.number, order.status.value, order.subtotal_cents, order.shipping_cents,
@@ -61,11 +73,15 @@ def test_a_dump_restored_into_a_new_database_has_every_document_and_order(tmp_pa
                 f"scan-{n}.pdf", "application/pdf", PDF_BYTES + bytes([n]) * 5000
             )
             make_order(buyer, (product, n + 1), paid=n > 0)
+        upload_image(None, picture(), "hydra-box.jpg")
         db.session.commit()
         db.engine.dispose()
     before = documents_and_orders(database)
     documents, orders = before
-    assert len(documents) >= 3 and len(orders) == 3
+    assert len(orders) == 3
+    kinds = [str(key) for key, *_ in documents]
+    assert sum(key.startswith("INV-") for key in kinds) == 2  # the two paid orders
+    assert len(documents) >= 3 + 2 + 6  # scans, invoices, a picture's six files
     assert all(stored == computed for _, stored, computed, _ in documents)
 
     dump = tmp_path / "shop.dump"
