@@ -193,6 +193,19 @@ def environment(url: str) -> dict[str, str]:
     }
 
 
+def production_app(url: str, env: dict[str, str]):
+    """The shop as the servers under load run it, with the same settings from ``env``."""
+    from shop import create_app
+    from shop.config import normalise_database_url
+
+    settings = {
+        name: value
+        for name, value in env.items()
+        if name.startswith(("SECRET_", "SHOP_BASE", "STRIPE_", "SELLER_"))
+    }
+    return create_app("production", SQLALCHEMY_DATABASE_URI=normalise_database_url(url), **settings)
+
+
 def seed(url: str, products: int, env: dict[str, str]) -> float:
     started = time.perf_counter()
     run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], env)
@@ -244,22 +257,14 @@ def gunicorn(app: str, env: dict[str, str], log: Path, chdir: Path = ROOT):
 
 def professional_cookie(url: str, env: dict[str, str]) -> str:
     """A verified professional with four packs in the cart, and its session cookie."""
-    from shop import create_app
     from shop.accounts.sessions import Client, start_session
     from shop.catalog.models import Product
     from shop.checkout.models import CartLine
-    from shop.config import normalise_database_url
     from shop.database import utcnow
     from shop.extensions import db
     from tests.factories import make_professional
 
-    # The same settings as the servers under load, so the cookie signed here is theirs.
-    settings = ("SECRET_KEY", "SHOP_BASE_URL", *(k for k in env if k.startswith("STRIPE_")))
-    app = create_app(
-        "production",
-        SQLALCHEMY_DATABASE_URI=normalise_database_url(url),
-        **{name: env[name] for name in settings},
-    )
+    app = production_app(url, env)  # the servers' settings: the cookie signed here is theirs
     with app.app_context():
         user = make_professional(email="bench.professional@example.org", name="Dr Bench Mark")
         for product_id in db.session.scalars(db.select(Product.id).order_by(Product.id).limit(2)):
@@ -385,17 +390,11 @@ class Large:
 
 def index_memory(url: str, env: dict[str, str]) -> tuple[float, float]:
     """The facet index over this database, built here: megabytes it keeps, and seconds."""
-    from shop import create_app
     from shop.catalog.facets import build_index
     from shop.catalog.token import current_token
-    from shop.config import normalise_database_url
     from shop.extensions import db
 
-    app = create_app(
-        "production",
-        SQLALCHEMY_DATABASE_URI=normalise_database_url(url),
-        **{name: env[name] for name in env if name.startswith(("SECRET_", "SHOP_B", "STRIPE_"))},
-    )
+    app = production_app(url, env)
     with app.app_context():
         token = current_token()
         tracemalloc.start()
