@@ -4,9 +4,7 @@ changed (the service refuses, and says to add a new one)."""
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,7 +17,6 @@ from shop.licensing.gate import today_at
 from shop.shipping.models import ShippingZoneArea
 from shop.tax.certificates import (
     approve_certificate,
-    find_certificate_for_viewer,
     list_certificates,
     reject_certificate,
 )
@@ -36,6 +33,7 @@ from shop.tax.rates import (
 from shop.tax.seller import seller_of, tax_name
 from shop.tax.services import place_name, rate_label
 from shop.tax.vat_numbers import list_vat_numbers, reject_vat_number, verify_vat_number
+from shop.tax.views import send_certificate
 
 OVERVIEW = "admin.tax_overview"
 
@@ -230,18 +228,4 @@ def tax_certificate_reject(certificate_id: int):
 
 @bp.get("/tax/certificates/<int:certificate_id>/document")
 def tax_certificate_document(certificate_id: int):
-    certificate = find_certificate_for_viewer(certificate_id, current_user)
-    if certificate is None:
-        abort(404)
-    response = send_file(
-        io.BytesIO(certificate.data),
-        mimetype=certificate.content_type,
-        as_attachment=True,
-        download_name=certificate.filename,
-        conditional=False,
-        etag=False,
-        max_age=None,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_certificate(certificate_id)

@@ -120,6 +120,12 @@ def new_certificate():
 @bp.get("/account/tax/certificates/<int:certificate_id>/document")
 @login_required
 def certificate_document(certificate_id: int):
+    return send_certificate(certificate_id)
+
+
+def send_certificate(certificate_id: int):
+    """The certificate's file, to its buyer or an administrator (404 to anyone else): a
+    download, never shown inline, never kept by a cache (the admin page serves it too)."""
     certificate = find_certificate_for_viewer(certificate_id, current_user)
     if certificate is None:
         abort(404)
