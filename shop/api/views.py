@@ -15,11 +15,10 @@ from flask import current_app, jsonify, request
 from shop.api import serializers
 from shop.api.blueprint import bp
 from shop.api.openapi import openapi_document
-from shop.catalog.listing import list_products, summarise
+from shop.catalog.listing import get_product_detail, list_products
 from shop.catalog.presenters import UrlBuilder
 from shop.catalog.query import catalog_query_from
 from shop.catalog.services import (
-    get_active_product,
     list_brands,
     list_indications,
     list_ingredients,
@@ -55,21 +54,20 @@ def product_list():
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    token = current_token()
-    product = get_active_product(slug)
-    stock = availability_for([product.id])
-    etag = public_etag(token, stock)
+    detail = get_product_detail(slug)
+    stock = availability_for([detail.summary.id])
+    etag = public_etag(detail.token, stock)
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
     item = serializers.product_item(
-        summarise(product),
+        detail.summary,
         stock,
         UrlBuilder().media,
         show_price=_prices_shown(),
         tax_label=price_label(current_app.config),
     )
-    item["description"] = product.description
-    item["contraindications"] = product.contraindications
+    item["description"] = detail.description
+    item["contraindications"] = detail.contraindications
     return with_etag(jsonify(item), etag)
 
 

@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
 from shop.catalog.editing import ProductFields, add_product, check_product_fields, edit_product
@@ -40,13 +40,13 @@ from shop.catalog.images import (
     alt_text_problem,
     set_product_images,
 )
-from shop.catalog.listing import PRODUCT_LOAD_OPTIONS
 from shop.catalog.models import (
     Brand,
     CatalogImage,
     Indication,
     Ingredient,
     Product,
+    ProductIngredient,
     ProductProtocol,
 )
 from shop.catalog.protocols import (
@@ -118,6 +118,14 @@ _CONCENTRATION = re.compile(
     + ")$"
 )
 _LOAD_BATCH = 500
+# Everything a row shows of a product, in a fixed number of statements.
+PRODUCT_LOAD_OPTIONS = (
+    joinedload(Product.brand),
+    selectinload(Product.composition).joinedload(ProductIngredient.ingredient),
+    selectinload(Product.indications),
+    selectinload(Product.profession_links),
+    selectinload(Product.images),  # each with its picture, joined
+)
 _PROTOCOL_LOAD_OPTIONS = (selectinload(Product.protocol).selectinload(ProductProtocol.volumes),)
 
 

@@ -1,7 +1,8 @@
 """The catalogue list with its facet counts: the facet index answers which products and
 how many (shop.catalog.facets), free text is matched in the database, and the page's
 products are read from it (five statements: products with brands, compositions,
-indications, professions, pictures).
+indications, professions, pictures). A product page reads its product the same way,
+and its texts in one statement.
 
 Filters combine as the design says: several values of one group match any of
 them, different groups must all match. A group's facet counts apply every
@@ -17,10 +18,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, true
-from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalog.enums import Profession, TreatmentArea
-from shop.catalog.errors import CatalogError
+from shop.catalog.errors import CatalogError, CatalogNotFound
 from shop.catalog.facets import FacetIndex, TextMatch, current_index
 from shop.catalog.models import (
     Brand,
@@ -33,7 +33,7 @@ from shop.catalog.models import (
     ProductProfession,
     product_indications,
 )
-from shop.catalog.query import FILTER_GROUPS, CatalogQuery
+from shop.catalog.query import FILTER_GROUPS, CatalogQuery, is_slug
 from shop.catalog.search import match_all_words, query_words, relevance_score
 from shop.errors import quoted
 from shop.extensions import db
@@ -118,56 +118,8 @@ class CatalogPage:
         return max(1, -(-self.total // self.query.per_page))
 
 
-def image_ref(link: ProductImage) -> ImageRef:
-    image = link.image
-    return ImageRef(link.alt_text, image.width, image.height, _renditions(image.renditions))
-
-
 def _renditions(stored: list) -> tuple[tuple[int, int, str, str], ...]:
     return tuple((width, height, webp, jpeg) for width, height, webp, jpeg in stored)
-
-
-def summarise(product: Product) -> ProductSummary:
-    """Snapshot a product whose brand, composition, indications, professions and pictures
-    are loaded."""
-    return ProductSummary(
-        id=product.id,
-        sku=product.sku,
-        slug=product.slug,
-        name=product.name,
-        brand_slug=product.brand.slug,
-        brand_name=product.brand.name,
-        form=str(product.form),
-        volume_ml=product.volume_ml,
-        units_per_pack=product.units_per_pack,
-        price_cents=product.price_cents,
-        currency=product.currency,
-        ingredients=tuple(
-            IngredientLine(
-                line.ingredient.slug,
-                line.ingredient.name,
-                str(line.ingredient.kind),
-                line.concentration,
-            )
-            for line in product.composition
-        ),
-        indications=tuple(
-            IndicationRef(indication.slug, indication.name, str(indication.area))
-            for indication in product.indications
-        ),
-        professions=tuple(str(profession) for profession in product.professions),
-        created_at=product.created_at,
-        images=tuple(image_ref(link) for link in product.images),
-    )
-
-
-PRODUCT_LOAD_OPTIONS = (
-    joinedload(Product.brand),
-    selectinload(Product.composition).joinedload(ProductIngredient.ingredient),
-    selectinload(Product.indications),
-    selectinload(Product.profession_links),
-    selectinload(Product.images),  # each with its picture, joined
-)
 
 
 def find_text_matches(words: list[str]) -> TextMatch:
@@ -369,3 +321,36 @@ def list_products(query: CatalogQuery, *, strict: bool = True) -> CatalogPage:
         token=index.token,
         unknown=unknown,
     )
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """What a product's page shows of it: its summary, kept with the index like a
+    listing's, and the texts only its own page shows."""
+
+    summary: ProductSummary
+    description: str
+    contraindications: str
+    token: str  # the catalogue token it was read for
+
+
+_PRODUCT_TEXTS = select(Product.id, Product.description, Product.contraindications).where(
+    Product.slug == bindparam("slug"), Product.is_active == true()
+)
+
+
+def get_product_detail(slug: str) -> ProductDetail:
+    """The active product with this slug: the token, one statement for its id and texts,
+    and its summary (five more when no page has shown it since the token moved).
+
+    A value that is no slug names nothing: it is refused without a query, so that any
+    text (a NUL, which PostgreSQL refuses, or 100 KB) answers alike everywhere.
+    """
+    index = current_index()
+    row = db.session.execute(_PRODUCT_TEXTS, {"slug": slug}).first() if is_slug(slug) else None
+    if row is None:
+        raise CatalogNotFound(
+            CatalogError.PRODUCT_NOT_FOUND, f"no product {quoted(slug)} in the catalogue"
+        )
+    [summary] = load_summaries([row.id], index)
+    return ProductDetail(summary, row.description, row.contraindications, index.token)

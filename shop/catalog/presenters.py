@@ -21,8 +21,13 @@ from shop.catalog.enums import (
     SortOrder,
     TreatmentArea,
 )
-from shop.catalog.listing import CatalogPage, FacetValue, ImageRef, ProductSummary, image_ref
-from shop.catalog.models import Product
+from shop.catalog.listing import (
+    CatalogPage,
+    FacetValue,
+    ImageRef,
+    ProductDetail,
+    ProductSummary,
+)
 from shop.catalog.query import FILTER_GROUPS, CatalogQuery
 from shop.catalog.services import TermCount
 from shop.templating import format_money
@@ -198,6 +203,10 @@ class UrlBuilder:
     def __init__(self) -> None:
         self.list_path = url_for("storefront.product_list")
         self.detail_prefix = url_for("storefront.product_detail", slug="x")[:-1]
+        self.term_prefixes = {
+            group: url_for(f"storefront.{group}_detail", slug="x")[:-1]
+            for group in ("ingredient", "indication")
+        }
         self.default_per_page = current_app.config["CATALOG_PER_PAGE"]
         # Quoted as a URL, and escaped for HTML once here (pictures' URLs are Markup).
         self.media_prefix = str(
@@ -242,6 +251,10 @@ class UrlBuilder:
 
     def product(self, slug: str) -> str:
         return self.detail_prefix + quote(slug)
+
+    def term(self, group: str, slug: str) -> str:
+        """An ingredient's or an indication's page."""
+        return self.term_prefixes[group] + quote(slug)
 
     def media(self, key: str, extension: str) -> str:
         """A media file's URL: its content hash, which never names other bytes."""
@@ -391,35 +404,36 @@ class ProductView:
     pictures: list[Picture]
 
 
-def product_view(product: Product) -> ProductView:
+def product_view(detail: ProductDetail) -> ProductView:
     urls = UrlBuilder()
     catalogue = urls.base_query()
+    product = detail.summary
     return ProductView(
         id=product.id,
         sku=product.sku,
         name=product.name,
-        brand_name=product.brand.name,
-        brand_url=urls.listing(catalogue.with_filters("brand", (product.brand.slug,))),
+        brand_name=product.brand_name,
+        brand_url=urls.listing(catalogue.with_filters("brand", (product.brand_slug,))),
         form=ProductForm(product.form).label,
         pack=format_pack(product.units_per_pack, product.volume_ml, product.form),
         volume=format_volume(product.volume_ml),
         units_per_pack=product.units_per_pack,
         price=format_money(product.price_cents, product.currency),
-        description=product.description,
-        contraindications=product.contraindications,
+        description=detail.description,
+        contraindications=detail.contraindications,
         composition=[
             CompositionRow(
-                name=line.ingredient.name,
-                url=url_for("storefront.ingredient_detail", slug=line.ingredient.slug),
-                kind=IngredientKind(line.ingredient.kind).label,
+                name=line.name,
+                url=urls.term("ingredient", line.slug),
+                kind=IngredientKind(line.kind).label,
                 concentration=line.concentration or "not disclosed",
             )
-            for line in product.composition
+            for line in product.ingredients
         ],
         indications=[
             IndicationLink(
                 name=indication.name,
-                url=url_for("storefront.indication_detail", slug=indication.slug),
+                url=urls.term("indication", indication.slug),
                 area=TreatmentArea(indication.area).label,
                 catalogue_url=urls.listing(
                     catalogue.with_filters("indication", (indication.slug,))
@@ -427,10 +441,10 @@ def product_view(product: Product) -> ProductView:
             )
             for indication in product.indications
         ],
-        areas=[area.label for area in product.areas],
-        professions=tuple(str(p) for p in product.professions),
+        areas=[TreatmentArea(area).label for area in product.areas],
+        professions=product.professions,
         profession_labels=[Profession(p).label for p in product.professions],
-        pictures=[picture(image_ref(link), urls, GALLERY_WIDTH) for link in product.images],
+        pictures=[picture(ref, urls, GALLERY_WIDTH) for ref in product.images],
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from shop.catalog.enums import (
     ConcentrationUnit,
@@ -22,7 +22,6 @@ from shop.catalog.enums import (
 )
 from shop.catalog.errors import CatalogError, CatalogNotFound
 from shop.catalog.facets import current_index
-from shop.catalog.listing import PRODUCT_LOAD_OPTIONS
 from shop.catalog.models import (
     Brand,
     Indication,
@@ -64,18 +63,6 @@ def _by_slug(statement, slug: str, code: str, message: str):
     if row is None:
         raise CatalogNotFound(code, message.format(quoted(slug)))
     return row
-
-
-def get_active_product(slug: str) -> Product:
-    """The active product with this slug, with everything its page shows loaded."""
-    return _by_slug(
-        select(Product)
-        .where(Product.slug == slug, Product.is_active == true())
-        .options(*PRODUCT_LOAD_OPTIONS),
-        slug,
-        CatalogError.PRODUCT_NOT_FOUND,
-        "no product {} in the catalogue",
-    )
 
 
 def get_ingredient(slug: str) -> Ingredient:

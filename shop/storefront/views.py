@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from shop.catalog.enums import SlugKind
 from shop.catalog.errors import CatalogNotFound
-from shop.catalog.listing import CatalogPage, list_products
+from shop.catalog.listing import CatalogPage, get_product_detail, list_products
 from shop.catalog.presenters import (
     RELATED_LIMIT,
     TERM_GROUPS,
@@ -27,7 +27,6 @@ from shop.catalog.presenters import (
 from shop.catalog.query import CatalogQuery, catalog_query_from
 from shop.catalog.redirects import find_slug_redirect, find_slug_redirects
 from shop.catalog.services import (
-    get_active_product,
     get_indication,
     get_ingredient,
     list_indications,
@@ -89,19 +88,18 @@ def _with_renamed_slugs(query: CatalogQuery, page: CatalogPage) -> CatalogQuery 
 
 @bp.get("/products/<slug>")
 def product_detail(slug: str):
-    token = current_token()
     try:
-        product = get_active_product(slug)
+        detail = get_product_detail(slug)
     except CatalogNotFound as not_found:
         return _moved_or(not_found, SlugKind.PRODUCT, "storefront.product_detail", slug)
-    stock = availability_for([product.id])
-    etag = public_etag(token, stock)
+    stock = availability_for([detail.summary.id])
+    etag = public_etag(detail.token, stock)
     if (not_modified := unchanged(etag)) is not None:
         return not_modified
     return _page(
         etag,
         "storefront/product_detail.html",
-        product=product_view(product),
+        product=product_view(detail),
         shopper=shopper(_visitor(), stock),
     )
 

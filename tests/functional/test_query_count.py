@@ -4,7 +4,8 @@ The facet index answers the filters and counts in memory; a page then reads the
 catalogue token (is the index current?) and its products' stock, and the summaries
 of products no page has shown since the token moved (their brands, compositions,
 indications, professions and pictures: one statement for all of a page's thumbnails,
-never one per card, and none once the summaries are kept with the index). A logged-in
+never one per card, and none once the summaries are kept with the index). A product
+page reads its summary the same way, and its texts. A logged-in
 visitor costs their user, their standing at the gate, the header's cart count and
 waiting order more.
 """
@@ -20,6 +21,8 @@ from tests.factories import make_professional
 
 # token; stock
 LISTING_STATEMENTS = 2
+# token; the product's id and texts; stock
+PRODUCT_STATEMENTS = 3
 # Products not shown since the token moved: with brands, compositions, indications,
 # professions, pictures.
 SUMMARY_STATEMENTS = 5
@@ -85,14 +88,19 @@ def test_a_catalogue_change_rebuilds_the_index_once(client, count_queries, big_c
     assert len(counter) == LISTING_STATEMENTS
 
 
-def test_product_page_statements_are_fixed(client, count_queries, big_catalogue):
+@pytest.mark.parametrize(
+    "path", ["/products/generated-000007", "/api/v1/products/generated-000007"]
+)
+def test_product_page_statements_are_fixed(client, count_queries, big_catalogue, path):
+    client.get("/products")  # builds the index
     with count_queries() as counter:
-        assert client.get("/products/generated-000007").status_code == 200
-    # token, product with brand, composition, indications, professions, pictures, stock
-    assert len(counter) == 7, "\n\n".join(counter.statements)
+        assert client.get(path).status_code == 200
+    # token, the product's id and texts, its summary (as a listing reads it), stock
+    assert len(counter) == PRODUCT_STATEMENTS + SUMMARY_STATEMENTS, "\n\n".join(counter.statements)
     with count_queries() as counter:
-        assert client.get("/products/generated-000007").status_code == 200
-    assert len(counter) == 7  # a product page reads its product every time
+        assert client.get(path).status_code == 200
+    # The summary is kept with the index; the texts and the stock are read every time.
+    assert len(counter) == PRODUCT_STATEMENTS
 
 
 @pytest.mark.parametrize(
