@@ -38,6 +38,8 @@ from shop.catalog.search import match_all_words, query_words, relevance_score
 from shop.errors import quoted
 from shop.extensions import db
 
+AREAS = tuple(area.value for area in TreatmentArea)  # in the enum's order
+
 
 # Named tuples: a page makes a few hundred of these on every request, and a tuple is
 # made several times faster than a frozen dataclass.
@@ -97,7 +99,7 @@ class ProductSummary:
     @property
     def areas(self) -> tuple[str, ...]:
         present = {indication.area for indication in self.indications}
-        return tuple(area.value for area in TreatmentArea if area.value in present)
+        return tuple(area for area in AREAS if area in present)
 
 
 @dataclass

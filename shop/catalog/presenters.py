@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
@@ -72,6 +73,17 @@ def section_label(group: str, value: str) -> str:
     return sections(value).label if sections and value else ""
 
 
+AREA_LABELS = {area.value: area.label for area in TreatmentArea}
+# Each section's label, and the sections' order on the page (the enum's).
+SECTION_LABELS = {
+    group: {member.value: member.label for member in sections}
+    for group, sections in SECTIONS.items()
+}
+SECTION_ORDER = {
+    group: {member.label: index for index, member in enumerate(sections)}
+    for group, sections in SECTIONS.items()
+}
+
 CARD_WIDTH = 480  # the widest kept width a card offers
 GALLERY_WIDTH = 1200
 
@@ -95,10 +107,20 @@ def picture(ref: ImageRef, urls: UrlBuilder, shown_width: int) -> Picture:
     """``ref`` as a <picture> offering its kept widths up to ``shown_width`` (a card is at
     most 290 px wide: 480 is sharp enough, and the page stays small), stating the size of
     the widest."""
+    return _picture(ref, urls.media_prefix, shown_width)
+
+
+# The same few thousand pictures are shown page after page; their markup is the same
+# whoever looks (content-hash URLs never name other bytes), so it is worked out once.
+@lru_cache(maxsize=4096)
+def _picture(ref: ImageRef, media_prefix: str, shown_width: int) -> Picture:
     renditions = tuple(r for r in ref.renditions if r[0] <= shown_width) or ref.renditions[:1]
     width, height, _webp, jpeg = renditions[-1]
     thumb = renditions[0]
-    media = urls.media
+
+    def media(key: str, extension: str) -> str:
+        return f"{media_prefix}{key}.{extension}"
+
     # Markup: a path prefix and hex digests, nothing to escape; escaping these long
     # attributes was a tenth of a listing's CPU time.
     return Picture(
@@ -114,8 +136,7 @@ def picture(ref: ImageRef, urls: UrlBuilder, shown_width: int) -> Picture:
     )
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):  # a tuple: a listing makes two dozen per request
     id: int
     name: str
     url: str
@@ -123,7 +144,7 @@ class Card:
     brand_name: str
     pack: str
     price: str
-    ingredients: tuple[str, ...]
+    ingredients: str  # the first few, joined: "Hyaluronic acid · Biotin"
     more_ingredients: int
     areas: tuple[str, ...]
     professions: tuple[str, ...]  # who may buy it (values), for the gate
@@ -137,6 +158,7 @@ class FacetLink(NamedTuple):  # a tuple: a listing makes a hundred of them per r
     url: str  # toggles the value; empty for a disabled one, which is not a link
     disabled: bool
     section: str = ""  # indications are shown by area, ingredients by kind
+    section_start: str = ""  # the section, on the first link of each section
 
 
 @dataclass(frozen=True)
@@ -193,11 +215,18 @@ class ListingView:
     page: int = 1
 
 
+# A listing links to a hundred variants of its own query, whose parameters are the same
+# few hundred (filter, value) pairs from page to page: each is encoded once per process.
+@lru_cache(maxsize=8192)
+def _encoded_parameter(pair: tuple[str, str]) -> str:
+    return urlencode([pair])
+
+
 class UrlBuilder:
     """Builds one page's catalogue URLs by string, without url_for per link.
 
     A listing links to a hundred variants of its own query (one per facet value), which
-    share most of their parameters: each parameter is encoded once per page.
+    share most of their parameters: each parameter is encoded once (_encoded_parameter).
     """
 
     def __init__(self) -> None:
@@ -212,13 +241,10 @@ class UrlBuilder:
         self.media_prefix = str(
             Markup.escape(url_for("media.media_file", key="0" * 64, extension="jpg")[:-68])
         )
-        self._encoded: dict[tuple[str, str], str] = {}
 
-    def _parameter(self, pair: tuple[str, str]) -> str:
-        encoded = self._encoded.get(pair)
-        if encoded is None:
-            encoded = self._encoded[pair] = urlencode([pair])
-        return encoded
+    @staticmethod
+    def _parameter(pair: tuple[str, str]) -> str:
+        return _encoded_parameter(pair)
 
     def base_query(self) -> CatalogQuery:
         """The whole catalogue, first page, default page size."""
@@ -271,9 +297,9 @@ def card(summary: ProductSummary, urls: UrlBuilder, *, shown_ingredients: int = 
         brand_name=summary.brand_name,
         pack=format_pack(summary.units_per_pack, summary.volume_ml, summary.form),
         price=format_money(summary.price_cents, summary.currency),
-        ingredients=names[:shown_ingredients],
+        ingredients=" · ".join(names[:shown_ingredients]),
         more_ingredients=max(0, len(names) - shown_ingredients),
-        areas=tuple(TreatmentArea(area).label for area in summary.areas),
+        areas=tuple(AREA_LABELS[area] for area in summary.areas),
         professions=summary.professions,
     )
 
@@ -282,7 +308,7 @@ def _facet_block(
     group: str, values: list[FacetValue], query: CatalogQuery, urls: UrlBuilder
 ) -> FacetBlock:
     toggled = urls.toggling(query, group)
-    labels = {member.value: member.label for member in SECTIONS.get(group, ())}
+    labels = SECTION_LABELS.get(group, {})
     links = []
     for value in values:
         # A selected value stays clickable so it can be switched off.
@@ -299,8 +325,14 @@ def _facet_block(
             )
         )
     if group in SECTIONS:  # by section, in the enum's order, then by name
-        order = {member.label: index for index, member in enumerate(SECTIONS[group])}
+        order = SECTION_ORDER[group]
         links.sort(key=lambda link: (order.get(link.section, len(order)), link.name))
+        links = [
+            link._replace(section_start=link.section)
+            if link.section and (index == 0 or links[index - 1].section != link.section)
+            else link
+            for index, link in enumerate(links)
+        ]
     return FacetBlock(group=group, title=GROUP_TITLES[group], links=tuple(links))
 
 

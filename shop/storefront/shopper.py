@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_wtf.csrf import generate_csrf
 
 from shop.accounts.models import User
 from shop.checkout.services import MAX_LINE_QUANTITY
@@ -33,6 +34,10 @@ class Shopper:
     price_label: str = ""  # what a price includes: "excl. VAT", "plus sales tax"
     max_quantity: int = MAX_LINE_QUANTITY
     low_stock: int = LOW_STOCK
+    # What every cart form on the page posts: worked out once, not once per card. Empty
+    # for a visitor who is shown no cart form (an anonymous page starts no session).
+    cart_add_url: str = ""
+    csrf_token: str = ""
 
     @property
     def can_buy(self) -> bool:
@@ -55,4 +60,6 @@ def shopper(user: User | None, stock: Mapping[int, StockLevel]) -> Shopper:
         stock,
         # Configuration and the licence's country: no query of its own.
         price_label(current_app.config, standing.country),
+        cart_add_url=url_for("checkout.cart_add") if standing.verified else "",
+        csrf_token=generate_csrf() if standing.verified else "",
     )
