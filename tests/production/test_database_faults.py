@@ -87,7 +87,11 @@ def test_an_unreachable_database_fails_fast_after_the_first_attempt_and_recovers
     proxy.black_hole = True
     workers = 2
     env = production_env(
-        through(database, proxy), DATABASE_CONNECT_TIMEOUT="2", DATABASE_CONNECT_BACKOFF="5"
+        # A back-off well over the time the eight requests take, even on a loaded machine:
+        # a worker whose back-off ran out would try again, a second attempt.
+        through(database, proxy),
+        DATABASE_CONNECT_TIMEOUT="2",
+        DATABASE_CONNECT_BACKOFF="15",
     )
     with gunicorn(
         tmp_path, env, workers=workers, extra_args=("--timeout", WORKER_TIMEOUT)
@@ -113,6 +117,8 @@ def test_an_unreachable_database_fails_fast_after_the_first_attempt_and_recovers
         assert len(fast) >= 8 - workers, server.errors()
         assert all("[outage-" in line for line in fast)
 
-        proxy.black_hole = False  # the database answers again
-        assert wait_until(lambda: get(server.port, "/api/v1/brands", "recovered")[0] == 200)
+        proxy.black_hole = False  # the database answers again, once the back-off is over
+        assert wait_until(
+            lambda: get(server.port, "/api/v1/brands", "recovered")[0] == 200, seconds=45
+        )
         assert get(server.port, "/products", "recovered-page")[0] == 200
