@@ -40,6 +40,10 @@ def create_app(config: str | type[BaseConfig] | None = None, **overrides: Any) -
         app.config["MAX_CONTENT_LENGTH"] = largest + UPLOAD_MARGIN_BYTES
     app.config["SHOP_ENV"] = cls.ENV_NAME
 
+    from shop.json_encoding import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
+
     if app.config.get("PROXY_COUNT"):
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
