@@ -22,6 +22,7 @@ class PageReader(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self._group: str | None = None
         self._facet: dict | None = None
+        self._in_count = False  # inside a facet value's count
         self._card_title_tag: str | None = None  # h2 on the catalogue, h3 under a page's h2
         self._link: str | None = None
         self._text: list[str] = []
@@ -33,12 +34,14 @@ class PageReader(HTMLParser):
             self.facets[self._group] = {}
         if "data-slug" in attrs and self._group:
             self._facet = {
-                "count": int(attrs["data-count"]),
+                "count": None,  # the text of its .facet-count
                 "selected": "is-selected" in attrs.get("class", ""),
                 "disabled": "is-disabled" in attrs.get("class", ""),
                 "href": attrs.get("href"),
             }
             self.facets[self._group][attrs["data-slug"]] = self._facet
+        if "facet-count" in attrs.get("class", "") and self._facet is not None:
+            self._in_count = True
         if "card-title" in attrs.get("class", ""):
             self._card_title_tag = tag
         if tag == "a":
@@ -55,6 +58,9 @@ class PageReader(HTMLParser):
             self._link = None
 
     def handle_data(self, data):
+        if self._in_count:
+            self._facet["count"] = int(data)
+            self._in_count = False
         if self._card_title_tag and data.strip():
             self.cards.append(data.strip())
         if self._link is not None:
