@@ -80,11 +80,9 @@ def find_invoice(order: Order) -> Invoice | None:
 
 
 def issue_invoice(order: Order, *, now: datetime | None = None) -> Invoice:
-    """The paid order's invoice, numbered now (its PDF comes later: ``rendered_pdf``);
-    the same one if it has one."""
-    existing = find_invoice(order)
-    if existing is not None:
-        return existing
+    """The paid order's invoice, numbered now (its PDF comes later: ``rendered_pdf``).
+    Once per order: ``order_paid`` is sent once, as the locked order becomes paid, and
+    the database refuses a second invoice for an order."""
     issued_at = now or order.paid_at or utcnow()
     sequence = take_number(INVOICE_SERIES, issued_at.year)
     invoice = Invoice(
