@@ -18,7 +18,8 @@ production configuration:
 2. Every order placed gets its PaymentIntent id, and a signed
    ``payment_intent.succeeded`` event each is posted to ``POST /stripe/webhook``
    (through the app's test client: signature check, event row, order locked,
-   reservations sold, confirmation mail queued, the cart emptied of what was bought),
+   reservations sold, the invoice numbered, confirmation mail queued, the cart emptied
+   of what was bought; the invoice's PDF is rendered later, by the worker's mail),
    8 deliveries at once. Prints webhook events per second.
 3. Contention: rounds of many buyers (one thread each, released at a barrier) for
    the last few packs of one product, spread over two lots; the winners are paid.

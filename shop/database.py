@@ -12,6 +12,7 @@ from urllib.parse import quote
 from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, event, exc, select
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
@@ -29,6 +30,15 @@ def lock_row(model: type, row_id: int, *, skip_locked: bool = False) -> Any | No
         .with_for_update(skip_locked=skip_locked)
         .execution_options(populate_existing=True)
     )
+
+
+def insert_on_conflict(model: type):
+    """An INSERT into ``model``'s table for the session's database, with its
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update`` (PostgreSQL and SQLite spell
+    them alike)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def utcnow() -> datetime:

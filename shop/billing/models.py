@@ -36,8 +36,17 @@ class DocumentCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# The PDF, its size and its digest are stored together or not at all.
+PDF_ALL_OR_NOTHING = "(pdf IS NULL) = (size_bytes IS NULL) AND (pdf IS NULL) = (sha256 IS NULL)"
+
+
 class _Document:
-    """What an invoice and a credit note share: a number, a date, figures, the PDF."""
+    """What an invoice and a credit note share: a number, a date, figures, the PDF.
+
+    The number and the figures are the legal record, stored in the transaction that
+    issues the document. The PDF is rendered from them afterwards (billing.services
+    ``rendered_pdf``), once, and stored with its size and SHA-256: until then the three
+    are empty, and from then on they never change."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # INV-2026-000123
@@ -53,10 +62,10 @@ class _Document:
     clinic_name: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     buyer_vat_number: Mapped[str] = mapped_column(String(20), default="")
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
     # Deferred: lists never load the documents themselves.
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     @property
     def filename(self) -> str:
@@ -68,6 +77,7 @@ class Invoice(_Document, db.Model):
     __table_args__ = (
         UniqueConstraint("year", "sequence", name="uq_invoices_year_sequence"),
         CheckConstraint("total_cents = net_cents + tax_cents", name="total_adds_up"),
+        CheckConstraint(PDF_ALL_OR_NOTHING, name="pdf_all_or_nothing"),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), unique=True)
@@ -84,6 +94,7 @@ class CreditNote(_Document, db.Model):
     __table_args__ = (
         UniqueConstraint("year", "sequence", name="uq_credit_notes_year_sequence"),
         CheckConstraint("total_cents = net_cents + tax_cents", name="total_adds_up"),
+        CheckConstraint(PDF_ALL_OR_NOTHING, name="pdf_all_or_nothing"),
         Index("ix_credit_notes_order", "order_id"),
     )
 
@@ -124,4 +135,8 @@ class CreditNoteLine(db.Model):
 @event.listens_for(CreditNoteLine, "before_update")
 @event.listens_for(CreditNoteLine, "before_delete")
 def _documents_never_change(_mapper, _connection, target) -> None:
+    # The one change allowed, storing the PDF the first time, is billing.services
+    # ``rendered_pdf``'s UPDATE ... WHERE pdf IS NULL, which the database itself makes
+    # happen once; an UPDATE statement passes no mapper hook, a change through the
+    # session always does.
     raise RuntimeError(f"{target!r} is issued and cannot change")

@@ -9,9 +9,9 @@ back gives its number back with it. Never a sequence, which skips on rollback.
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from shop.billing.models import DocumentCounter
+from shop.database import insert_on_conflict
 from shop.extensions import db
 
 INVOICE_SERIES = "INV"
@@ -31,10 +31,8 @@ def take_number(series: str, year: int) -> int:
     if number is None:
         # The year's first document: make its counter, which a concurrent transaction
         # may be making too (then this one waits for it and inserts nothing).
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         db.session.execute(
-            insert(DocumentCounter)
+            insert_on_conflict(DocumentCounter)
             .values(series=series, year=year, last_number=0)
             .on_conflict_do_nothing()
         )

@@ -1,4 +1,4 @@
-"""Issuing invoices and credit notes, and finding them again.
+"""Issuing invoices and credit notes, rendering their PDFs, and finding them again.
 
 An invoice is issued when an order becomes paid (``orders.signals.order_paid``, sent
 by the one transition that marks an order paid, whether a webhook, the return page
@@ -9,9 +9,14 @@ through a webhook or reconciliation), in the transaction that records it, and is
 mailed to the buyer. An order paid only after it was cancelled has no invoice, and
 its refund no credit note: nothing was sold.
 
-Each document is rendered once to PDF (WeasyPrint) and stored with its SHA-256, so a
-later change of price, rate, name or address leaves it as it is. Services flush and
-never commit.
+Issuing stores the number and the figures, the legal record, and renders nothing:
+WeasyPrint takes about 0.2 s a document, which would hold the series' counter row
+(billing.numbering) locked and pay the orders one after the other. The PDF is
+rendered from what was stored (the document, the order's snapshot of its lines,
+address and tax) the first time it is wanted: by the worker as it sends the mail
+that carries it (``attachment_source``), or by a download that comes first. It is
+then stored with its SHA-256 and never changes: every server serves the same bytes.
+Services flush and never commit.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shop.accounts.models import User
 from shop.billing.models import CreditNote, CreditNoteLine, Invoice
@@ -37,7 +42,7 @@ from shop.billing.numbering import (
 )
 from shop.database import utcnow
 from shop.extensions import db
-from shop.mail.services import Attachment, external_url, queue_mail
+from shop.mail.services import Attachment, attachment_source, external_url, queue_mail
 from shop.orders.models import Order
 from shop.orders.signals import order_paid, order_refunded
 from shop.pdf import html_to_pdf
@@ -62,15 +67,12 @@ def _render(template: str, **context) -> bytes:
     return html_to_pdf(html)
 
 
-def _figures(document, order: Order, pdf: bytes) -> None:
+def _figures(document, order: Order) -> None:
     document.buyer_name = order.user.name
     document.clinic_name = order.clinic_name
     document.country = order.country
     document.buyer_vat_number = order.buyer_vat_number
     document.currency = order.currency
-    document.pdf = pdf
-    document.size_bytes = len(pdf)
-    document.sha256 = hashlib.sha256(pdf).hexdigest()
 
 
 def find_invoice(order: Order) -> Invoice | None:
@@ -78,16 +80,13 @@ def find_invoice(order: Order) -> Invoice | None:
 
 
 def issue_invoice(order: Order, *, now: datetime | None = None) -> Invoice:
-    """The paid order's invoice, numbered and rendered now; the same one if it has one."""
-    existing = find_invoice(order)
-    if existing is not None:
-        return existing
+    """The paid order's invoice, numbered now (its PDF comes later: ``rendered_pdf``).
+    Once per order: ``order_paid`` is sent once, as the locked order becomes paid, and
+    the database refuses a second invoice for an order."""
     issued_at = now or order.paid_at or utcnow()
     sequence = take_number(INVOICE_SERIES, issued_at.year)
-    number = document_number(INVOICE_SERIES, issued_at.year, sequence)
-    pdf = _render("billing/invoice.html", order=order, number=number, issued_on=issued_at.date())
     invoice = Invoice(
-        number=number,
+        number=document_number(INVOICE_SERIES, issued_at.year, sequence),
         year=issued_at.year,
         sequence=sequence,
         issued_at=issued_at,
@@ -97,7 +96,7 @@ def issue_invoice(order: Order, *, now: datetime | None = None) -> Invoice:
         tax_cents=order.tax_cents,
         total_cents=order.total_cents,
     )
-    _figures(invoice, order, pdf)
+    _figures(invoice, order)
     db.session.add(invoice)
     db.session.flush()
     return invoice
@@ -106,7 +105,65 @@ def issue_invoice(order: Order, *, now: datetime | None = None) -> Invoice:
 @order_paid.connect
 def _invoice_paid_order(order: Order) -> list[Attachment]:
     invoice = issue_invoice(order)
-    return [Attachment(invoice.filename, PDF, invoice.pdf)]
+    return [Attachment(invoice.filename, PDF, source="invoice", source_id=invoice.id)]
+
+
+def _render_document(document: Invoice | CreditNote) -> bytes:
+    """The document's PDF, from what was stored when it was issued."""
+    if isinstance(document, Invoice):
+        return _render(
+            "billing/invoice.html",
+            order=document.order,
+            number=document.number,
+            issued_on=document.issued_on,
+            buyer_name=document.buyer_name,
+        )
+    parts = [RatePart(line.tax_rate, line.net_cents, line.tax_cents) for line in document.lines]
+    return _render(
+        "billing/credit_note.html",
+        order=document.order,
+        invoice=document.invoice,
+        number=document.number,
+        issued_on=document.issued_on,
+        buyer_name=document.buyer_name,
+        parts=parts,
+        net_cents=document.net_cents,
+        tax_cents=document.tax_cents,
+        total_cents=document.total_cents,
+        reason=document.reason,
+    )
+
+
+def rendered_pdf(document: Invoice | CreditNote) -> bytes:
+    """The document's PDF: rendered and stored the first time it is asked for, the
+    stored bytes ever after (flushes; the caller commits soon, since the row stays
+    locked until then on PostgreSQL).
+
+    The PDF is stored by one UPDATE that finds it still empty, so it is stored once
+    even when two processes render it at the same moment: the second waits for the
+    first to commit, stores nothing, and reads the first one's bytes."""
+    if document.pdf is not None:
+        return document.pdf
+    pdf = _render_document(document)
+    model = type(document)
+    db.session.execute(
+        update(model)
+        .where(model.id == document.id, model.pdf.is_(None))
+        .values(pdf=pdf, size_bytes=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(document, ["pdf", "size_bytes", "sha256"])
+    return document.pdf
+
+
+@attachment_source("invoice")
+def _invoice_attachment(invoice_id: int) -> bytes:
+    return rendered_pdf(db.session.get(Invoice, invoice_id))
+
+
+@attachment_source("credit_note")
+def _credit_note_attachment(credit_note_id: int) -> bytes:
+    return rendered_pdf(db.session.get(CreditNote, credit_note_id))
 
 
 def credit_notes_of(order: Order) -> list[CreditNote]:
@@ -135,30 +192,18 @@ def left_to_credit(order: Order, credit_notes: list[CreditNote]) -> list[RatePar
 def issue_credit_note(
     order: Order, amount_cents: int, *, reason: str, now: datetime | None = None
 ) -> CreditNote | None:
-    """A credit note for ``amount_cents`` given back on the order; None without an invoice."""
+    """A credit note for ``amount_cents`` given back on the order, numbered now (its PDF
+    comes later: ``rendered_pdf``); None without an invoice."""
     invoice = find_invoice(order)
     if invoice is None:
         return None
     issued_at = now or utcnow()
     parts = split_credit(amount_cents, left_to_credit(order, credit_notes_of(order)))
     sequence = take_number(CREDIT_NOTE_SERIES, issued_at.year)
-    number = document_number(CREDIT_NOTE_SERIES, issued_at.year, sequence)
     net = sum(part.net_cents for part in parts)
     tax = sum(part.tax_cents for part in parts)
-    pdf = _render(
-        "billing/credit_note.html",
-        order=order,
-        invoice=invoice,
-        number=number,
-        issued_on=issued_at.date(),
-        parts=parts,
-        net_cents=net,
-        tax_cents=tax,
-        total_cents=net + tax,
-        reason=reason,
-    )
     note = CreditNote(
-        number=number,
+        number=document_number(CREDIT_NOTE_SERIES, issued_at.year, sequence),
         year=issued_at.year,
         sequence=sequence,
         issued_at=issued_at,
@@ -174,7 +219,7 @@ def issue_credit_note(
             for part in parts
         ],
     )
-    _figures(note, order, pdf)
+    _figures(note, order)
     db.session.add(note)
     db.session.flush()
     return note
@@ -189,7 +234,7 @@ def _credit_refund(order: Order, *, amount_cents: int, source: str) -> None:
         order.user.email,
         f"Credit note {note.number} for order {order.number}",
         "credit_note",
-        attachments=[Attachment(note.filename, PDF, note.pdf)],
+        attachments=[Attachment(note.filename, PDF, source="credit_note", source_id=note.id)],
         order=order,
         credit_note=note,
         order_url=external_url("orders.detail", number=order.number),

@@ -1,6 +1,7 @@
 """Downloading an order's invoice and credit notes: the stored PDF, the same bytes
-from every server. Only the order's buyer and administrators get them; anyone else
-gets the same 404 as for a document that does not exist.
+from every server (rendered and stored first if the worker has not yet done it). Only
+the order's buyer and administrators get them; anyone else gets the same 404 as for
+a document that does not exist.
 """
 
 from __future__ import annotations
@@ -10,11 +11,18 @@ from flask_login import current_user, login_required
 
 from shop.billing.blueprint import bp
 from shop.billing.models import CreditNote, Invoice
-from shop.billing.services import find_credit_note_for_viewer, find_invoice_for_viewer
+from shop.billing.services import (
+    find_credit_note_for_viewer,
+    find_invoice_for_viewer,
+    rendered_pdf,
+)
+from shop.extensions import db
 
 
 def pdf_response(document: Invoice | CreditNote) -> Response:
-    response = Response(document.pdf, mimetype="application/pdf")
+    pdf = rendered_pdf(document)
+    db.session.commit()  # stored, if it was rendered just now
+    response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Content-SHA256"] = document.sha256  # what the database keeps

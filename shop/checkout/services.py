@@ -15,14 +15,14 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from shop.accounts.models import User
 from shop.catalog.enums import TaxClass
 from shop.catalog.models import Product
 from shop.checkout.errors import CartError
 from shop.checkout.models import CartLine
+from shop.database import insert_on_conflict
 from shop.extensions import db
 from shop.inventory.reservations import shortage_message
 from shop.inventory.services import (
@@ -94,10 +94,14 @@ def _check_quantity(quantity: int) -> int:
 
 
 def _sellable_product(product_id: int) -> Product:
-    product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id)
-        .options(selectinload(Product.profession_links))
+    product = (
+        db.session.scalars(
+            select(Product)
+            .where(Product.id == product_id)
+            .options(joinedload(Product.profession_links))
+        )
+        .unique()
+        .one_or_none()
     )
     if product is None or not product.is_active:
         raise CartError(
@@ -145,12 +149,14 @@ def add_to_cart(user: User, product_id: int, quantity: int, *, today: date) -> C
         line.quantity = wanted
         db.session.flush()
         return line
-    try:
-        # Another request of the same user may insert the line first: then add to it.
-        with db.session.begin_nested():
-            line = CartLine(user_id=user.id, product_id=product.id, quantity=wanted)
-            db.session.add(line)
-    except IntegrityError:
+    line = db.session.scalar(
+        insert_on_conflict(CartLine)
+        .values(user_id=user.id, product_id=product.id, quantity=wanted)
+        .on_conflict_do_nothing(index_elements=["user_id", "product_id"])
+        .returning(CartLine)
+    )
+    if line is None:
+        # Another request of the same user inserted the line first: add to it.
         line = _line(user, product.id)
         assert line is not None
         return change_quantity(user, product.id, line.quantity + quantity, today=today)
@@ -199,12 +205,16 @@ def _problem(line: CartLine, answer: Verdict, available: int) -> tuple[str, str]
 
 def get_cart(user: User, standing: BuyerStanding, *, today: date) -> Cart:
     """The user's cart, every line asked of the gate and the stock again (three queries)."""
-    lines = db.session.scalars(
-        select(CartLine)
-        .where(CartLine.user_id == user.id)
-        .options(joinedload(CartLine.product).selectinload(Product.profession_links))
-        .order_by(CartLine.added_at, CartLine.id)
-    ).all()
+    lines = (
+        db.session.scalars(
+            select(CartLine)
+            .where(CartLine.user_id == user.id)
+            .options(joinedload(CartLine.product).joinedload(Product.profession_links))
+            .order_by(CartLine.added_at, CartLine.id)
+        )
+        .unique()
+        .all()
+    )
     stock = availability_for([line.product_id for line in lines], on=today)
     items = []
     for line in lines:
@@ -244,14 +254,17 @@ def remove_ordered(user_id: int, ordered: list[tuple[int, int]]) -> None:
     A line the buyer has since raised keeps the difference; packs added after the
     checkout are not lost because an earlier order was paid.
     """
+    packs_of: dict[int, int] = {}
     for product_id, packs in ordered:
-        line = db.session.scalar(
-            select(CartLine)
-            .where(CartLine.user_id == user_id, CartLine.product_id == product_id)
-            .with_for_update()
-        )
-        if line is None:
-            continue
+        packs_of[product_id] = packs_of.get(product_id, 0) + packs
+    lines = db.session.scalars(
+        select(CartLine)
+        .where(CartLine.user_id == user_id, CartLine.product_id.in_(list(packs_of)))
+        .order_by(CartLine.id)
+        .with_for_update()
+    )
+    for line in lines:
+        packs = packs_of[line.product_id]
         if line.quantity > packs:
             line.quantity -= packs
         else:

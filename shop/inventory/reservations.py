@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from shop.database import utcnow
 from shop.extensions import db
@@ -86,22 +86,27 @@ def _movement(
     order_id: int | None,
     actor_id: int | None,
     note: str = "",
-) -> None:
+) -> dict:
+    """Change the (locked) lot and return its ledger line, for ``_write_ledger``."""
     lot.quantity_on_hand += quantity
     lot.quantity_reserved += reserved
-    db.session.add(
-        StockMovement(
-            lot=lot,
-            kind=kind,
-            quantity=quantity,
-            on_hand_after=lot.quantity_on_hand,
-            reserved=reserved,
-            reserved_after=lot.quantity_reserved,
-            order_id=order_id,
-            actor_id=actor_id,
-            note=note,
-        )
+    return dict(
+        lot_id=lot.id,
+        kind=kind,
+        quantity=quantity,
+        on_hand_after=lot.quantity_on_hand,
+        reserved=reserved,
+        reserved_after=lot.quantity_reserved,
+        order_id=order_id,
+        actor_id=actor_id,
+        note=note,
     )
+
+
+def _write_ledger(lines: list[dict]) -> None:
+    # One INSERT of plain rows: the ledger is only written here, never read back.
+    if lines:
+        db.session.execute(insert(StockMovement), lines)
 
 
 def lots_by_expiry(lots: Iterable[StockLot]) -> dict[int, list[StockLot]]:
@@ -154,7 +159,7 @@ def reserve(
     expires_at: datetime,
     today: date,
     actor_id: int | None,
-) -> list[StockReservation]:
+) -> None:
     """Hold every wanted quantity, first-expiry-first-out, or nothing at all.
 
     The lots of all the products wanted are locked at once, in primary-key order.
@@ -188,26 +193,27 @@ def reserve(
     if shortages:
         raise NotEnoughStock(shortages)
 
-    reservations = []
-    for item, lot, quantity in plan:
+    ledger = [
         _movement(
-            lot,
-            MovementKind.RESERVATION,
-            reserved=quantity,
-            order_id=order_id,
-            actor_id=actor_id,
+            lot, MovementKind.RESERVATION, reserved=quantity, order_id=order_id, actor_id=actor_id
         )
-        reservation = StockReservation(
-            order_id=order_id,
-            order_line_id=item.order_line_id,
-            lot=lot,
-            quantity=quantity,
-            expires_at=expires_at,
-        )
-        db.session.add(reservation)
-        reservations.append(reservation)
+        for _item, lot, quantity in plan
+    ]
+    _write_ledger(ledger)
+    db.session.execute(
+        insert(StockReservation),
+        [
+            dict(
+                order_id=order_id,
+                order_line_id=item.order_line_id,
+                lot_id=lot.id,
+                quantity=quantity,
+                expires_at=expires_at,
+            )
+            for item, lot, quantity in plan
+        ],
+    )
     db.session.flush()
-    return reservations
 
 
 # What closing a reservation does to its lot, per pack: (on hand, reserved).
@@ -242,18 +248,22 @@ def _close(
     reservations = _in_state(order_id, from_state)
     lots = _lock_lots(reservation.lot_id for reservation in reservations)
     on_hand, reserved = _CHANGES[kind]
+    ledger = []
     for reservation in reservations:
-        _movement(
-            lots[reservation.lot_id],
-            kind,
-            quantity=on_hand * reservation.quantity,
-            reserved=reserved * reservation.quantity,
-            order_id=order_id,
-            actor_id=actor_id,
-            note=note,
+        ledger.append(
+            _movement(
+                lots[reservation.lot_id],
+                kind,
+                quantity=on_hand * reservation.quantity,
+                reserved=reserved * reservation.quantity,
+                order_id=order_id,
+                actor_id=actor_id,
+                note=note,
+            )
         )
         reservation.state = state
         reservation.closed_at = now or utcnow()
+    _write_ledger(ledger)
     db.session.flush()
     return reservations
 

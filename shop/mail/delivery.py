@@ -19,6 +19,10 @@ What it guarantees:
   exponential backoff, and marked failed, with its last error, after
   MAIL_MAX_ATTEMPTS attempts; a claim counts as an attempt, so a message that
   kills its worker every time cannot loop for ever either.
+
+An attachment queued without its bytes (an invoice's PDF, rendered after the payment's
+transaction) is made by its source as the message is built, and stored and committed
+before the send (shop.mail.services ``attachment_source``).
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from shop.database import utcnow
 from shop.extensions import db
 from shop.mail.enums import OutboxStatus
 from shop.mail.models import OutboxMessage
+from shop.mail.services import attachment_data
 from shop.mail.transports import MailTransport, open_transport
 
 log = logging.getLogger(__name__)
@@ -119,8 +125,14 @@ def _send(
     """Send one claimed message and record what happened; False when the pass should stop."""
     config = current_app.config
     try:
-        transport.send(build_email(message, config["MAIL_DEFAULT_SENDER"]))
+        email = build_email(message, config["MAIL_DEFAULT_SENDER"])
+        # A document rendered for it now (an invoice's PDF) is stored before the send,
+        # which may take long: its row is not held meanwhile.
+        db.session.commit()
+        transport.send(email)
     except Exception as error:  # noqa: BLE001 - whatever went wrong is recorded on the message
+        if isinstance(error, SQLAlchemyError):
+            db.session.rollback()  # storing a rendered document failed: the claim stands
         if not isinstance(error, smtplib.SMTPException | OSError):
             log.exception("mail %s: unexpected error while sending", message.id)
         _record_failure(message, error, now, report)
@@ -169,6 +181,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         email.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            attachment_data(attachment),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
         )
     return email

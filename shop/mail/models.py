@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.database import UTCDateTime, enum_column, utcnow
@@ -39,9 +39,15 @@ class OutboxMessage(db.Model):
 
 
 class OutboxAttachment(db.Model):
-    """A file sent with a message (an invoice's PDF), kept with it until it is sent."""
+    """A file sent with a message, kept with it until it is sent: its bytes, or the
+    document they are made from when the message is sent (an invoice's PDF, rendered
+    after the payment's transaction: ``source`` names what renders it, see
+    shop.mail.services ``attachment_source``, and ``source_id`` which document)."""
 
     __tablename__ = "outbox_attachments"
+    __table_args__ = (
+        CheckConstraint("(data IS NULL) != (source_id IS NULL)", name="data_or_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -49,4 +55,6 @@ class OutboxAttachment(db.Model):
     )
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(40), default="")
+    source_id: Mapped[int | None] = mapped_column(Integer)

@@ -6,7 +6,7 @@ so a rolled-back change sends nothing and a crash after commit loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,9 +18,36 @@ from shop.mail.models import OutboxAttachment, OutboxMessage
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file for a mail: its bytes, or a document made only when the mail is sent,
+    named by the ``source`` that makes it and its ``source_id``."""
+
     filename: str
     content_type: str
-    data: bytes
+    data: bytes | None = None
+    source: str = ""
+    source_id: int | None = None
+
+
+# What makes an attachment's bytes when its mail is sent, by source ("invoice"): the
+# domain that owns the document registers it, so mail imports no domain.
+_SOURCES: dict[str, Callable[[int], bytes]] = {}
+
+
+def attachment_source(name: str):
+    """Register ``render(source_id) -> bytes`` for attachments of source ``name``."""
+
+    def register(render: Callable[[int], bytes]) -> Callable[[int], bytes]:
+        _SOURCES[name] = render
+        return render
+
+    return register
+
+
+def attachment_data(attachment: OutboxAttachment) -> bytes:
+    """The attachment's bytes, made by its source now if it was queued without them."""
+    if attachment.data is not None:
+        return attachment.data
+    return _SOURCES[attachment.source](attachment.source_id)
 
 
 def queue_mail(
@@ -38,7 +65,13 @@ def queue_mail(
     body = current_app.jinja_env.get_template(f"mail/{template}.txt").render(**context)
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body)
     message.attachments = [
-        OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+        OutboxAttachment(
+            filename=a.filename,
+            content_type=a.content_type,
+            data=a.data,
+            source=a.source,
+            source_id=a.source_id,
+        )
         for a in attachments
     ]
     db.session.add(message)

@@ -73,8 +73,12 @@ def lock_order(order_id: int) -> Order:
     return order
 
 
-def order_by_payment_intent(payment_intent_id: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.payment_intent_id == payment_intent_id))
+def order_by_payment_intent(payment_intent_id: str, *, lock: bool = False) -> Order | None:
+    """The order that holds the PaymentIntent; ``lock``: locked, as ``lock_order`` does."""
+    query = select(Order).where(Order.payment_intent_id == payment_intent_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def find_order_for_viewer(number: str, viewer: User) -> Order | None:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from shop.catalog.enums import TaxClass
 from shop.catalog.models import Product
 from shop.config import shop_id
+from shop.database import lock_row
 from shop.extensions import db
 from shop.licensing.gate import (
     Destination,
@@ -245,16 +246,16 @@ def _ours(metadata: dict) -> bool:
     return metadata.get("shop") == shop_id(current_app.config)
 
 
-def _order_for(intent_id: str, metadata: dict) -> Order | None:
-    """The order this intent pays: the one that holds it; else, when storing its id was
-    lost, the order the metadata names, if it names this shop and the same number."""
+def _locked_order_for(intent_id: str, metadata: dict) -> Order | None:
+    """The order this intent pays, locked: the one that holds it; else, when storing its
+    id was lost, the order the metadata names, if it names this shop and the same number."""
     if not intent_id:
         return None
-    order = order_by_payment_intent(intent_id)
+    order = order_by_payment_intent(intent_id, lock=True)
     if order is not None or not _ours(metadata):
         return order
     order_id = str(metadata.get("order_id", ""))
-    order = db.session.get(Order, int(order_id)) if order_id.isdigit() else None
+    order = lock_row(Order, int(order_id)) if order_id.isdigit() else None
     if order is None or order.number != metadata.get("order_number"):
         return None
     return order
@@ -323,15 +324,13 @@ def handle_event(event: Any) -> str:
         return "duplicate: already processed"
     metadata = obj.get("metadata")
     metadata = metadata if isinstance(metadata, dict) else {}
-    order = _order_for(intent_id, metadata)
+    order = _locked_order_for(intent_id, metadata)
     if order is None:
         if metadata.get("shop") and not _ours(metadata):
             seen.outcome = f"ignored: {intent_id or obj['id']} belongs to shop {metadata['shop']}"
         else:
             seen.outcome = f"ignored: no order for {intent_id or obj['id']}"
         return seen.outcome
-    order = lock_order(order.id)
-    seen.order_id = order.id
     source = f"webhook {event_id}"
     if order.payment_intent_id not in (None, intent_id):
         outcome = f"ignored: {intent_id} is not the payment of order {order.number}"
@@ -341,6 +340,6 @@ def handle_event(event: Any) -> str:
         outcome = record_payment_failure(order, facts_from_intent(obj, source))
     else:
         outcome = _charge_refunded(order, obj, intent_id, source)
-    seen.outcome = outcome
+    seen.order_id, seen.outcome = order.id, outcome
     db.session.flush()
     return outcome

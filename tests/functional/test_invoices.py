@@ -1,5 +1,6 @@
 """Invoices and credit notes: issued with the payment and with each refund, numbered
-without gaps per year, stored once as PDF (read back here with pypdf), served only to
+without gaps per year, rendered to PDF after that transaction (by the mail that carries
+it, or the first download) and stored once (read back here with pypdf), served only to
 the buyer and administrators, listed and exported for the accountant."""
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from datetime import date
 import pytest
 import time_machine
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+import shop.billing.services as billing_services
 from shop.billing.models import CreditNote, Invoice
+from shop.billing.services import rendered_pdf
 from shop.checkout.placing import place_order
 from shop.checkout.services import add_to_cart
 from shop.database import utcnow
 from shop.extensions import db
 from shop.inventory.services import today
-from shop.mail.delivery import build_email
+from shop.mail.delivery import build_email, deliver_due_messages
 from shop.orders.services import PaymentFacts, mark_paid, record_refund
+from shop.pdf import html_to_pdf
 from tests.factories import (
     STANDARD,
     make_admin,
@@ -34,6 +38,7 @@ from tests.factories import (
     shipping_address,
 )
 from tests.functional.conftest import mail_to
+from tests.payments.signed_events import event, intent_object, post_event
 from tests.taxes import add_rates, give_vat_number
 
 DUBLIN = shipping_address(region="Co. Dublin", clinic_name="Merrion Clinic")
@@ -41,6 +46,18 @@ DUBLIN = shipping_address(region="Co. Dublin", clinic_name="Merrion Clinic")
 
 def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def count_renders(monkeypatch) -> list[str]:
+    """The titles of the documents rendered to PDF from now on, as WeasyPrint is called."""
+    renders: list[str] = []
+
+    def render(html: str) -> bytes:
+        renders.append(html[html.index("<title>") + 7 : html.index("</title>")])
+        return html_to_pdf(html)
+
+    monkeypatch.setattr(billing_services, "html_to_pdf", render)
+    return renders
 
 
 def facts(order, **changes) -> PaymentFacts:
@@ -70,14 +87,29 @@ def paid_order(buyer=None, address=DUBLIN, price_cents=14900, packs=1):
     return order
 
 
-def test_paying_issues_the_invoice_with_its_pdf_figures_and_the_paid_mail_carries_it(app):
+def test_paying_issues_the_invoice_without_rendering_and_the_paid_mail_carries_its_pdf(
+    app, monkeypatch
+):
     add_rates()
+    renders = count_renders(monkeypatch)
     order = paid_order()
     invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
     year = order.paid_at.year
     assert invoice.number == f"INV-{year}-000001"
     assert (invoice.net_cents, invoice.tax_cents, invoice.total_cents) == (16400, 3772, 20172)
+    assert (invoice.pdf, invoice.size_bytes, invoice.sha256) == (None, None, None)
+    assert renders == []
+    [paid_mail] = [m for m in mail_to(order.user.email) if "is paid" in m.subject]
+    assert invoice.number in paid_mail.body_text and "VAT 23%: €37.72" in paid_mail.body_text
+    # The worker builds the mail: the PDF is rendered then, and stored.
+    message = email.message_from_bytes(
+        build_email(paid_mail, "shop@example.org").as_bytes(), policy=email.policy.default
+    )
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == f"{invoice.number}.pdf"
+    assert attachment.get_content() == invoice.pdf and len(renders) == 1
     assert invoice.sha256 == hashlib.sha256(invoice.pdf).hexdigest()
+    assert invoice.size_bytes == len(invoice.pdf)
     text = pdf_text(invoice.pdf)
     for expected in (
         invoice.number,
@@ -96,14 +128,56 @@ def test_paying_issues_the_invoice_with_its_pdf_figures_and_the_paid_mail_carrie
         order.payment_intent_id,
     ):
         assert expected in text, expected
+
+
+def test_the_payment_event_commits_without_rendering_and_the_worker_mails_the_pdfs(
+    app, client, monkeypatch, smtp_server, deliver_to
+):
+    add_rates()
+    renders = count_renders(monkeypatch)
+    make_shipping(areas="IE")
+    buyer = make_professional(name="Dr Aoife Byrne")
+    add_to_cart(buyer, make_product("Hydra HA 20", stock=5).id, 1, today=today())
+    order = place_order(buyer, DUBLIN, STANDARD, now=utcnow())
+    order.payment_intent_id = f"pi_{order.number}"
+    db.session.commit()
+    answer = post_event(client, app, event("payment_intent.succeeded", intent_object(order)))
+    assert answer.get_json()["outcome"] == "paid"
+    invoice = order.invoice
+    assert invoice.number.startswith("INV-") and invoice.pdf is None and renders == []
+    record_refund(order, facts(order, amount_refunded_cents=1000, source="refund re_1"))
+    db.session.commit()
+    [note] = order.credit_notes
+    assert note.pdf is None and renders == []
+
+    deliver_to(smtp_server)
+    assert deliver_due_messages().sent == 2
+    db.session.expire_all()
+    assert renders == [f"Invoice {invoice.number}", f"Credit note {note.number}"]
+    attached = {
+        part.get_filename(): part.get_content()
+        for received in smtp_server.messages
+        for part in received.iter_attachments()
+    }
+    assert attached == {f"{invoice.number}.pdf": invoice.pdf, f"{note.number}.pdf": note.pdf}
+    assert invoice.sha256 == hashlib.sha256(invoice.pdf).hexdigest()
+    assert "Dr Aoife Byrne" in pdf_text(invoice.pdf) and note.number in pdf_text(note.pdf)
+
+
+def test_a_download_before_the_worker_ran_renders_the_pdf_the_mail_then_carries(
+    app, client, login, monkeypatch
+):
+    add_rates()
+    renders = count_renders(monkeypatch)
+    order = paid_order()
+    db.session.commit()
+    login(order.user)
+    response = client.get(f"/orders/{order.number}/invoice")
+    assert response.status_code == 200 and order.invoice.number in pdf_text(response.data)
     [paid_mail] = [m for m in mail_to(order.user.email) if "is paid" in m.subject]
-    assert invoice.number in paid_mail.body_text and "VAT 23%: €37.72" in paid_mail.body_text
-    message = email.message_from_bytes(
-        build_email(paid_mail, "shop@example.org").as_bytes(), policy=email.policy.default
-    )
-    [attachment] = list(message.iter_attachments())
-    assert attachment.get_filename() == f"{invoice.number}.pdf"
-    assert attachment.get_content() == invoice.pdf
+    [attachment] = build_email(paid_mail, "shop@example.org").iter_attachments()
+    assert attachment.get_content() == response.data
+    assert len(renders) == 1
 
 
 def test_the_invoice_says_reverse_charge_and_the_buyers_vat_number(app):
@@ -119,29 +193,71 @@ def test_the_invoice_says_reverse_charge_and_the_buyers_vat_number(app):
         country="FR",
     )
     order = paid_order(buyer, paris)
-    text = pdf_text(order.invoice.pdf)
+    text = pdf_text(rendered_pdf(order.invoice))
     assert "Reverse charge" in text and "FR40303265045" in text and "Cabinet Rivoli" in text
     assert order.invoice.tax_cents == 0
 
 
-def test_an_invoice_never_changes_after_the_product_or_the_rate_changes(app, client, login):
+def test_an_invoice_rendered_after_the_product_or_the_buyer_changed_shows_the_sale(
+    app, client, login
+):
     add_rates()
     order = paid_order()
-    before = order.invoice.pdf
     product = order.lines[0].product
     product.name, product.price_cents = "Renamed", 99
     order.user.name = "Someone Else"
     db.session.commit()
     login(order.user)
-    response = client.get(f"/orders/{order.number}/invoice")
+    response = client.get(f"/orders/{order.number}/invoice")  # the first: rendered now
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data == before
-    assert response.headers["X-Content-SHA256"] == hashlib.sha256(before).hexdigest()
-    assert "Renamed" not in pdf_text(response.data)
+    text = pdf_text(response.data)
+    assert "Hydra HA 20" in text and "Dr Aoife Byrne" in text and "€149.00" in text
+    assert "Renamed" not in text and "Someone Else" not in text
+    db.session.expire_all()
+    assert order.invoice.pdf == response.data
+    assert response.headers["X-Content-SHA256"] == hashlib.sha256(response.data).hexdigest()
+    assert response.headers["X-Content-SHA256"] == order.invoice.sha256
+
+
+def test_an_invoice_is_rendered_once_and_then_never_changes(app, client, login, monkeypatch):
+    add_rates()
+    renders = count_renders(monkeypatch)
+    order = paid_order()
+    db.session.commit()
+    login(order.user)
+    first = client.get(f"/orders/{order.number}/invoice").data
+    [paid_mail] = [m for m in mail_to(order.user.email) if "is paid" in m.subject]
+    [attachment] = build_email(paid_mail, "shop@example.org").iter_attachments()
+    again = client.get(f"/orders/{order.number}/invoice").data
+    assert attachment.get_content() == first == again
+    assert renders == [f"Invoice {order.invoice.number}"]
     with pytest.raises(RuntimeError):
         order.invoice.total_cents = 1
         db.session.flush()
     db.session.rollback()
+    with pytest.raises(RuntimeError):
+        order.invoice.pdf = b"%PDF-1.7 something else"
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_pdf_stored_by_another_process_while_this_one_rendered_is_the_one_kept(app, monkeypatch):
+    add_rates()
+    order = paid_order()
+    invoice = order.invoice
+    theirs = b"%PDF-1.7 rendered by the other process"
+
+    def render_while_another_stores(document):
+        db.session.execute(
+            update(Invoice)
+            .where(Invoice.id == document.id)
+            .values(pdf=theirs, size_bytes=len(theirs), sha256=hashlib.sha256(theirs).hexdigest())
+        )
+        return b"%PDF-1.7 rendered here"
+
+    monkeypatch.setattr(billing_services, "_render_document", render_while_another_stores)
+    assert rendered_pdf(invoice) == theirs
+    assert (invoice.pdf, invoice.sha256) == (theirs, hashlib.sha256(theirs).hexdigest())
 
 
 def test_another_buyers_invoice_is_a_404_and_an_administrator_gets_it(app, client, login):
@@ -199,7 +315,7 @@ def test_every_refund_gets_a_credit_note_and_together_they_credit_the_invoice(ap
     assert [note.total_cents for note in notes] == [5000, 21445]
     assert sum(note.net_cents for note in notes) == order.invoice.net_cents
     assert sum(note.tax_cents for note in notes) == order.invoice.tax_cents
-    first = pdf_text(notes[0].pdf)
+    first = pdf_text(rendered_pdf(notes[0]))
     assert notes[0].number in first and order.invoice.number in first and "-€50.00" in first
     assert "-€9.35" in first  # 50.00 × 23/123
     subjects = [m.subject for m in mail_to(order.user.email)]
@@ -260,7 +376,9 @@ def test_the_buyer_sees_the_credit_note_on_the_order_page(app, client, login):
     page = client.get(f"/orders/{order.number}").text
     assert f"Credit note {note.number}" in page
     response = client.get(f"/orders/{order.number}/credit-notes/{note.number}")
-    assert response.status_code == 200 and response.data == note.pdf
+    assert response.status_code == 200 and pdf_text(response.data).startswith("Credit note")
+    db.session.expire_all()
+    assert response.data == note.pdf and note.sha256 == hashlib.sha256(note.pdf).hexdigest()
     login(make_professional())
     db.session.commit()
     assert client.get(f"/orders/{order.number}/credit-notes/{note.number}").status_code == 404
@@ -271,4 +389,4 @@ def test_invoice_dates_are_the_payment_day(app):
     with time_machine.travel("2026-07-14 12:00:00+00:00", tick=False):
         order = paid_order()
     assert order.invoice.issued_on == date(2026, 7, 14)
-    assert "14 July 2026" in pdf_text(order.invoice.pdf)
+    assert "14 July 2026" in pdf_text(rendered_pdf(order.invoice))

@@ -147,6 +147,34 @@ def test_twenty_buyers_race_for_the_last_five_units_and_exactly_five_get_them(pg
         assert sorted(m.order_id for m in sales) == sorted(placed)
 
 
+def test_one_buyer_adding_a_product_from_two_tabs_at_once_gets_one_line_of_both(pg_app):
+    with pg_app.app_context():
+        product_id = make_product(name="Hydra Serum", stock=10).id
+        (buyer,) = buyers_with_in_cart(1, make_product(name="Other", stock=5).id, 1)
+        db.session.commit()
+
+    def add(packs: int, *, hold: float = 0.0, wait: float = 0.0):
+        def job():
+            time.sleep(wait)
+            line = add_to_cart(db.session.get(User, buyer), product_id, packs, today=today())
+            time.sleep(hold)
+            db.session.commit()
+            return line.quantity
+
+        return job
+
+    # The second looks for the line while the first's insert is not committed: its own
+    # insert then waits for the first, finds the line there, and adds to it.
+    outcomes = run_together(pg_app, add(2, hold=HOLD_SECONDS), add(3, wait=HOLD_SECONDS / 5))
+
+    assert outcomes == [2, 5], outcomes
+    with pg_app.app_context():
+        lines = db.session.scalars(
+            select(CartLine).where(CartLine.user_id == buyer, CartLine.product_id == product_id)
+        ).all()
+        assert [line.quantity for line in lines] == [5]
+
+
 @pytest.mark.parametrize("over", ["webhook", "handle_event"])
 def test_ten_deliveries_of_one_event_at_once_mark_the_order_paid_once(pg_app, over):
     with pg_app.app_context():

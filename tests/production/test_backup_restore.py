@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from shop.billing.models import Invoice
+from shop.billing.services import rendered_pdf
 from shop.catalog.images import upload_image
 from shop.extensions import db
 from shop.licensing.models import LicenceDocument
@@ -74,6 +75,9 @@ def test_a_dump_restored_into_a_new_database_has_every_document_and_order(tmp_pa
             )
             make_order(buyer, (product, n + 1), paid=n > 0)
         upload_image(None, picture(), "hydra-box.jpg")
+        # Their PDFs, as the worker renders them when it mails them.
+        for invoice in db.session.scalars(select(Invoice)):
+            rendered_pdf(invoice)
         db.session.commit()
         db.engine.dispose()
     before = documents_and_orders(database)
