@@ -16,7 +16,8 @@ rendered from what was stored (the document, the order's snapshot of its lines,
 address and tax) the first time it is wanted: by the worker as it sends the mail
 that carries it (``attachment_source``), or by a download that comes first. It is
 then stored with its SHA-256 and never changes: every server serves the same bytes.
-Services flush and never commit.
+Services flush and never commit, except ``rendered_pdf``, which stores the PDF in a
+transaction of its own (its docstring says why).
 """
 
 from __future__ import annotations
@@ -136,15 +137,23 @@ def _render_document(document: Invoice | CreditNote) -> bytes:
 
 def rendered_pdf(document: Invoice | CreditNote) -> bytes:
     """The document's PDF: rendered and stored the first time it is asked for, the
-    stored bytes ever after (flushes; the caller commits soon, since the row stays
-    locked until then on PostgreSQL).
+    stored bytes ever after.
+
+    When it renders, it commits twice: once to end the transaction the rendering read
+    in, once to store the PDF in a transaction of its own. SQLite cannot turn a
+    transaction that has read into a writer once another process has written meanwhile
+    ("database is locked", shop/database.py), and a render takes a fifth of a second
+    on a shop that keeps writing; a transaction whose first statement is the write
+    waits for the lock like any other writer. Its callers (the download and the mail
+    worker) have nothing pending.
 
     The PDF is stored by one UPDATE that finds it still empty, so it is stored once
-    even when two processes render it at the same moment: the second waits for the
-    first to commit, stores nothing, and reads the first one's bytes."""
+    even when two processes render it at the same moment: the second stores nothing
+    and reads the first one's bytes."""
     if document.pdf is not None:
         return document.pdf
     pdf = _render_document(document)
+    db.session.commit()
     model = type(document)
     db.session.execute(
         update(model)
@@ -152,6 +161,7 @@ def rendered_pdf(document: Invoice | CreditNote) -> bytes:
         .values(pdf=pdf, size_bytes=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
         .execution_options(synchronize_session=False)
     )
+    db.session.commit()
     db.session.refresh(document, ["pdf", "size_bytes", "sha256"])
     return document.pdf
 

@@ -16,12 +16,10 @@ from shop.billing.services import (
     find_invoice_for_viewer,
     rendered_pdf,
 )
-from shop.extensions import db
 
 
 def pdf_response(document: Invoice | CreditNote) -> Response:
-    pdf = rendered_pdf(document)
-    db.session.commit()  # stored, if it was rendered just now
+    pdf = rendered_pdf(document)  # stored (and committed) first if not yet rendered
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
