@@ -62,17 +62,33 @@ class Target:
     ratio_goal: float | None  # of the ceiling's requests per second
     professional: bool = False  # sent with the verified professional's session cookie
     p99_goal_ms: float | None = None
+    # What every request of the row does, which the read path's rules keep from being
+    # kept between requests: printed as the reason when the row misses its goal.
+    every_time: str = ""
 
 
-COLD_ANONYMOUS = Target("listing, cold, anonymous", None, 1 / 8, p99_goal_ms=50.0)
+# What a request does every time, whoever asks; a professional's does more.
+RENDERS = (
+    "renders the whole page afresh (no page is kept: a proxy in front answers anonymous"
+    " repeats, Cache-Control: public)"
+)
+WRITES = RENDERS.replace("renders the whole page", "writes the whole document")
+VISITOR = (
+    "renders the whole page afresh with its visitor's own reads (session, standing, cart"
+    " count, waiting order: 4 statements) and cart forms; sparing them takes a cache by"
+    " visitor, which the read path rules out"
+)
+COLD_ANONYMOUS = Target(
+    "listing, cold, anonymous", None, 1 / 8, p99_goal_ms=50.0, every_time=RENDERS
+)
 TARGETS = [
     COLD_ANONYMOUS,
-    Target("listing, cold, professional", None, 1 / 10, professional=True),
-    Target("listing, warm, anonymous", f"/products?{FILTERS}", 1 / 5),
-    Target("product page, anonymous", f"/products/{PRODUCT}", 1 / 5),
-    Target("API list, anonymous", f"/api/v1/products?{FILTERS}", 1 / 5),
-    Target("listing, warm, professional", f"/products?{FILTERS}", 1 / 6, professional=True),
-    Target("product page, professional", f"/products/{PRODUCT}", 1 / 6, professional=True),
+    Target("listing, cold, professional", None, 1 / 10, True, every_time=VISITOR),
+    Target("listing, warm, anonymous", f"/products?{FILTERS}", 1 / 5, every_time=RENDERS),
+    Target("product page, anonymous", f"/products/{PRODUCT}", 1 / 5, every_time=RENDERS),
+    Target("API list, anonymous", f"/api/v1/products?{FILTERS}", 1 / 5, every_time=WRITES),
+    Target("listing, warm, professional", f"/products?{FILTERS}", 1 / 6, True, every_time=VISITOR),
+    Target("product page, professional", f"/products/{PRODUCT}", 1 / 6, True, every_time=VISITOR),
 ]
 CEILING = Target("ceiling: 24-row template", "/", None)
 LARGE_COST_GOAL = 1.5  # cost per cold request at 100,000 products, as a multiple of 20,000's
@@ -445,6 +461,7 @@ def report(backend: str, rows: list[Row], large: Large | None) -> bool:
     print(
         f"  {'row':34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ceiling':>8} {'ratio':>6}  goal"
     )
+    missed = []
     for row in rows:
         result, target = row.result, row.target
         goal = f"≥ 1/{round(1 / target.ratio_goal)}" if target.ratio_goal else ""
@@ -454,10 +471,17 @@ def report(backend: str, rows: list[Row], large: Large | None) -> bool:
         if result.errors:
             verdict += f" ({result.errors} errors)"
         ok &= row.met
+        if goal and not row.met and target.every_time:
+            missed.append(target)
         print(
             f"  {result.name:34} {result.rps:7.0f} {result.p50_ms:7.2f} {result.p99_ms:7.2f}"
             f" {row.ceiling_rps:8.0f} {row.ratio:6.3f}  {verdict}"
         )
+    # The reason, as the read-path issue asks of a missed row; the measurements behind
+    # it are in bench/README.md.
+    for reason in dict.fromkeys(target.every_time for target in missed):
+        names = "; ".join(target.name for target in missed if target.every_time == reason)
+        print(f"  missed ({names}): each request {reason}")
     if large is not None:
         cold = next(row for row in rows if row.target is COLD_ANONYMOUS)
         growth = cold.ratio / large.row.ratio  # cost per request relative to the ceiling
