@@ -471,8 +471,8 @@ def report(backend: str, rows: list[Row], large: Large | None) -> bool:
         if result.errors:
             verdict += f" ({result.errors} errors)"
         ok &= row.met
-        if goal and not row.met and target.every_time:
-            missed.append(target)
+        if target.ratio_goal and row.ratio < target.ratio_goal and target.every_time:
+            missed.append(target)  # a p99 over its goal shows in its own column
         print(
             f"  {result.name:34} {result.rps:7.0f} {result.p50_ms:7.2f} {result.p99_ms:7.2f}"
             f" {row.ceiling_rps:8.0f} {row.ratio:6.3f}  {verdict}"
