@@ -172,6 +172,16 @@ def _decided(decide, done: str, *args, **kwargs):
     return redirect(url_for(OVERVIEW), 303)
 
 
+def _rejected(reject, subject_id: int, *, missing_reason: str, done: str):
+    """A refusal, which needs the reason the buyer will read: without one, nothing is
+    decided and the overview says so."""
+    form = RefusalForm()
+    if not form.validate_on_submit():
+        flash(missing_reason, "error")
+        return redirect(url_for(OVERVIEW), 303)
+    return _decided(reject, done, subject_id, reason=form.reason.data)
+
+
 @bp.post("/tax/vat-numbers/<int:vat_number_id>/verify")
 @fresh_login_required(back=OVERVIEW)
 def tax_vat_number_verify(vat_number_id: int):
@@ -185,15 +195,11 @@ def tax_vat_number_verify(vat_number_id: int):
 @bp.post("/tax/vat-numbers/<int:vat_number_id>/reject")
 @fresh_login_required(back=OVERVIEW)
 def tax_vat_number_reject(vat_number_id: int):
-    form = RefusalForm()
-    if not form.validate_on_submit():
-        flash("Give the reason for refusing the VAT number: the buyer will read it.", "error")
-        return redirect(url_for(OVERVIEW), 303)
-    return _decided(
+    return _rejected(
         reject_vat_number,
-        "The VAT number is refused; the buyer is told by e-mail.",
         vat_number_id,
-        reason=form.reason.data,
+        missing_reason="Give the reason for refusing the VAT number: the buyer will read it.",
+        done="The VAT number is refused; the buyer is told by e-mail.",
     )
 
 
@@ -214,15 +220,11 @@ def tax_certificate_approve(certificate_id: int):
 @bp.post("/tax/certificates/<int:certificate_id>/reject")
 @fresh_login_required(back=OVERVIEW)
 def tax_certificate_reject(certificate_id: int):
-    form = RefusalForm()
-    if not form.validate_on_submit():
-        flash("Give the reason for rejecting the certificate: the buyer will read it.", "error")
-        return redirect(url_for(OVERVIEW), 303)
-    return _decided(
+    return _rejected(
         reject_certificate,
-        "The certificate is rejected; the buyer is told by e-mail.",
         certificate_id,
-        reason=form.reason.data,
+        missing_reason="Give the reason for rejecting the certificate: the buyer will read it.",
+        done="The certificate is rejected; the buyer is told by e-mail.",
     )
 
 
